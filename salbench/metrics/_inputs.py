@@ -1,0 +1,116 @@
+"""Input validation and random-stream handling shared by every metric (metrics.md sections 1.1 and 11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+
+from . import _kernels as K
+
+RngLike = Union[None, int, np.integer, np.random.Generator]
+
+
+@dataclass(frozen=True)
+class MapStats:
+    """A saliency map as a flat float64 array with the statistics of one fused pass over it."""
+
+    flat: np.ndarray
+    shape: tuple[int, int]
+    min: float
+    max: float
+    sum: float
+
+    @property
+    def constant(self) -> bool:
+        """A map is constant iff max == min (tested exactly, not as std == 0)."""
+        return self.max == self.min
+
+    @property
+    def all_zero(self) -> bool:
+        return self.min == 0.0 and self.max == 0.0
+
+    @property
+    def mean(self) -> float:
+        return self.sum / self.flat.size
+
+    def sum_sq_dev(self) -> float:
+        """``sum((x - mean)^2)``, computed once and reused (cc and nss both need it)."""
+        cached = self.__dict__.get("_ssd")
+        if cached is None:
+            cached = K.sum_sq_dev(self.flat, self.mean)
+            object.__setattr__(self, "_ssd", cached)
+        return cached
+
+    def std(self) -> float:
+        """Sample standard deviation (ddof = 1), two-pass."""
+        return float(np.sqrt(self.sum_sq_dev() / (self.flat.size - 1)))
+
+
+def _check_2d(arr: np.ndarray, name: str) -> None:
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (H, W), got {arr.ndim}-D shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+
+
+def check_same_shape(ref_name: str, ref_shape: tuple, name: str, shape: tuple) -> None:
+    """Raise ``ValueError`` naming both shapes when they differ (no implicit resize)."""
+    if tuple(shape) != tuple(ref_shape):
+        raise ValueError(
+            f"shape mismatch: {ref_name} has shape {tuple(ref_shape)} but {name} has shape {tuple(shape)}; "
+            "resize explicitly with salbench.metrics.imresize"
+        )
+
+
+def map_stats(x: object, name: str) -> MapStats:
+    """Validate a 2-D real map, convert it to float64 by value (uint8 stays 0..255) and take its statistics."""
+    arr = np.asarray(x)
+    _check_2d(arr, name)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
+    mn, mx, total, finite = K.min_max_sum(flat)
+    if not finite:
+        bad = np.flatnonzero(~np.isfinite(flat))
+        row, col = np.unravel_index(bad[0], arr.shape)
+        raise ValueError(
+            f"{name} contains {bad.size} non-finite value(s) (NaN or inf), the first at (row {row}, col {col})"
+        )
+    return MapStats(flat, arr.shape, float(mn), float(mx), float(total))
+
+
+def fixation_indices(fix: object, name: str, shape: tuple[int, int], ref_name: str = "pred") -> np.ndarray:
+    """Flat C-order indices (ascending) of the non-zero pixels of a fixation map; each pixel counts once."""
+    arr = np.asarray(fix)
+    _check_2d(arr, name)
+    check_same_shape(ref_name, shape, name, arr.shape)
+    if arr.dtype.kind == "b":
+        return np.flatnonzero(arr)
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be a bool or numeric map, got dtype {arr.dtype}")
+    if arr.dtype.kind in "if" and not (arr >= 0).all():  # False for NaN too
+        n_bad = int(np.count_nonzero(~(arr >= 0)))
+        raise ValueError(f"{name} has {n_bad} negative or NaN value(s); a fixation map is non-zero where fixated")
+    return np.flatnonzero(arr)
+
+
+def as_generator(rng: RngLike) -> np.random.Generator:
+    """``None`` -> a fresh default generator, an int -> ``default_rng(int)``, a Generator -> itself."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}")
+
+
+def spawn_generators(rng: RngLike, n: int) -> list[np.random.Generator]:
+    """Independent child streams: ``SeedSequence(rng).spawn(n)`` for None/int, ``rng.spawn(n)`` for a Generator."""
+    if isinstance(rng, np.random.Generator):
+        return rng.spawn(n)
+    as_generator(rng)  # type check with the same message
+    seed = None if rng is None else int(rng)
+    return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(n)]
