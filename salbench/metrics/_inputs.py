@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Union
 
@@ -11,16 +12,19 @@ from . import _kernels as K
 
 RngLike = Union[None, int, np.integer, np.random.Generator]
 
+_SCRATCH = threading.local()
+
 
 @dataclass(frozen=True)
 class MapStats:
-    """A saliency map as a flat float64 array with the statistics of one fused pass over it."""
+    """A validated saliency map, flat (C order), with its minimum, maximum and sum."""
 
-    flat: np.ndarray
+    flat: np.ndarray  # float64
     shape: tuple[int, int]
     min: float
     max: float
     sum: float
+    codes: np.ndarray | None = None  # the flat uint8 original, for 8-bit fast paths
 
     @property
     def constant(self) -> bool:
@@ -65,20 +69,40 @@ def check_same_shape(ref_name: str, ref_shape: tuple, name: str, shape: tuple) -
 
 
 def map_stats(x: object, name: str) -> MapStats:
-    """Validate a 2-D real map, convert it to float64 by value (uint8 stays 0..255) and take its statistics."""
+    """Validate a 2-D real map, convert it to float64 by value (uint8 stays 0..255) and take its statistics.
+
+    A uint8 map also keeps its codes for the 8-bit fast paths (same results, bit for bit).
+    """
     arr = np.asarray(x)
     _check_2d(arr, name)
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
-    mn, mx, total, finite = K.min_max_sum(flat)
-    if not finite:
+    codes = None
+    if arr.dtype == np.uint8:
+        codes = np.ascontiguousarray(arr).reshape(-1)
+        flat = scratch(codes.size, name)
+        flat[:] = codes  # exact conversion into a reused buffer
+    else:
+        flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
+    mn, mx, total = K.min_max_sum(flat)
+    if not np.isfinite(total) and not np.isfinite(flat).all():
         bad = np.flatnonzero(~np.isfinite(flat))
         row, col = np.unravel_index(bad[0], arr.shape)
         raise ValueError(
             f"{name} contains {bad.size} non-finite value(s) (NaN or inf), the first at (row {row}, col {col})"
         )
-    return MapStats(flat, arr.shape, float(mn), float(mx), float(total))
+    return MapStats(flat, arr.shape, float(mn), float(mx), float(total), codes)
+
+
+def scratch(n: int, slot: str) -> np.ndarray:
+    """A per-thread reusable float64 buffer of length ``n`` for ``slot`` (avoids a fresh, page-faulted array
+    per frame). Valid until the next request of the same slot on the same thread; internal only."""
+    buffers = _SCRATCH.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.size < n:
+        buf = np.empty(n, dtype=np.float64)
+        buffers[slot] = buf
+    return buf[:n]
 
 
 def fixation_indices(fix: object, name: str, shape: tuple[int, int], ref_name: str = "pred") -> np.ndarray:

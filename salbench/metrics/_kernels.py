@@ -24,41 +24,75 @@ THRESHOLDS_ARANGE = 2  # np.arange(0, m, step): end point dropped (UNISAL)
 
 
 @numba.njit(**_JIT)
-def min_max_sum(x: np.ndarray) -> tuple[float, float, float, bool]:
-    """One pass: minimum, maximum, sum and whether every value is finite."""
-    mn = np.inf
-    mx = -np.inf
-    total = 0.0
-    finite = True
-    for k in range(x.size):
-        v = x[k]
-        if not (v - v == 0.0):  # NaN or +-inf
-            finite = False
-        if v < mn:
-            mn = v
-        if v > mx:
-            mx = v
-        total += v
-    return mn, mx, total, finite
+def min_max_sum(x: np.ndarray) -> tuple[float, float, float]:
+    """One pass: minimum, maximum and sum (four interleaved accumulators each, a fixed order).
+
+    A NaN or inf makes the sum non-finite, which the caller checks.
+    """
+    n4 = x.size - x.size % 4
+    lo0 = lo1 = lo2 = lo3 = np.inf
+    hi0 = hi1 = hi2 = hi3 = -np.inf
+    s0 = s1 = s2 = s3 = 0.0
+    for k in range(0, n4, 4):
+        v0 = x[k]
+        v1 = x[k + 1]
+        v2 = x[k + 2]
+        v3 = x[k + 3]
+        lo0 = min(lo0, v0)
+        lo1 = min(lo1, v1)
+        lo2 = min(lo2, v2)
+        lo3 = min(lo3, v3)
+        hi0 = max(hi0, v0)
+        hi1 = max(hi1, v1)
+        hi2 = max(hi2, v2)
+        hi3 = max(hi3, v3)
+        s0 += v0
+        s1 += v1
+        s2 += v2
+        s3 += v3
+    for k in range(n4, x.size):
+        lo0 = min(lo0, x[k])
+        hi0 = max(hi0, x[k])
+        s0 += x[k]
+    return min(min(lo0, lo1), min(lo2, lo3)), max(max(hi0, hi1), max(hi2, hi3)), (s0 + s1) + (s2 + s3)
 
 
 @numba.njit(**_JIT)
 def sum_sq_dev(x: np.ndarray, mean: float) -> float:
-    """Second pass of the two-pass variance: ``sum((x - mean)^2)``."""
-    total = 0.0
-    for k in range(x.size):
+    """Second pass of the two-pass variance: ``sum((x - mean)^2)``.
+
+    Four interleaved float64 accumulators (a fixed order, so bit-reproducible) break the add latency chain.
+    """
+    n4 = x.size - x.size % 4
+    a0 = a1 = a2 = a3 = 0.0
+    for k in range(0, n4, 4):
+        d0 = x[k] - mean
+        d1 = x[k + 1] - mean
+        d2 = x[k + 2] - mean
+        d3 = x[k + 3] - mean
+        a0 += d0 * d0
+        a1 += d1 * d1
+        a2 += d2 * d2
+        a3 += d3 * d3
+    for k in range(n4, x.size):
         d = x[k] - mean
-        total += d * d
-    return total
+        a0 += d * d
+    return (a0 + a1) + (a2 + a3)
 
 
 @numba.njit(**_JIT)
 def sum_cross_dev(x: np.ndarray, mean_x: float, y: np.ndarray, mean_y: float) -> float:
-    """``sum((x - mean_x)*(y - mean_y))``, the numerator of Pearson's r."""
-    total = 0.0
-    for k in range(x.size):
-        total += (x[k] - mean_x) * (y[k] - mean_y)
-    return total
+    """``sum((x - mean_x)*(y - mean_y))``, the numerator of Pearson's r (four interleaved accumulators)."""
+    n4 = x.size - x.size % 4
+    a0 = a1 = a2 = a3 = 0.0
+    for k in range(0, n4, 4):
+        a0 += (x[k] - mean_x) * (y[k] - mean_y)
+        a1 += (x[k + 1] - mean_x) * (y[k + 1] - mean_y)
+        a2 += (x[k + 2] - mean_x) * (y[k + 2] - mean_y)
+        a3 += (x[k + 3] - mean_x) * (y[k + 3] - mean_y)
+    for k in range(n4, x.size):
+        a0 += (x[k] - mean_x) * (y[k] - mean_y)
+    return (a0 + a1) + (a2 + a3)
 
 
 @numba.njit(**_JIT)
@@ -71,26 +105,45 @@ def mean_z_at(x: np.ndarray, idx: np.ndarray, mean: float, std: float) -> float:
 
 
 @numba.njit(**_JIT)
-def _min_max_normalised_sum(x: np.ndarray, mn: float, rng: float) -> float:
-    total = 0.0
-    for k in range(x.size):
-        total += (x[k] - mn) / rng
-    return total
+def similarity(p: np.ndarray, p_min: float, g: np.ndarray, g_min: float) -> float:
+    """similarity.m for two non-constant maps, without a division per pixel.
 
-
-@numba.njit(**_JIT)
-def similarity(p: np.ndarray, p_min: float, p_max: float, g: np.ndarray, g_min: float, g_max: float) -> float:
-    """similarity.m for two non-constant maps: min-max normalise, divide by the sum, sum the minimum."""
-    p_rng = p_max - p_min
-    g_rng = g_max - g_min
-    p_sum = _min_max_normalised_sum(p, p_min, p_rng)
-    g_sum = _min_max_normalised_sum(g, g_min, g_rng)
-    total = 0.0
-    for k in range(p.size):
-        a = ((p[k] - p_min) / p_rng) / p_sum
-        b = ((g[k] - g_min) / g_rng) / g_sum
-        total += a if a < b else b
-    return total
+    With ``a = p - min p`` and ``b = g - min g``, the min-max step followed by the division by the sum gives
+    ``p_hat = a/sum(a)`` (the range cancels), so ``sum(min(p_hat, g_hat)) = sum_A(a)/sum(a) + sum_B(b)/sum(b)``
+    where A holds the pixels with ``a*sum(b) < b*sum(a)`` and B the rest. Algebraically identical to the
+    reference; agrees with the literal per-pixel computation to a few ulps.
+    """
+    n2 = p.size - p.size % 2
+    a0 = a1 = b0 = b1 = 0.0
+    for k in range(0, n2, 2):  # two accumulators per sum, a fixed order (reproducible)
+        a0 += p[k] - p_min
+        a1 += p[k + 1] - p_min
+        b0 += g[k] - g_min
+        b1 += g[k + 1] - g_min
+    for k in range(n2, p.size):
+        a0 += p[k] - p_min
+        b0 += g[k] - g_min
+    sum_a = a0 + a1
+    sum_b = b0 + b1
+    a0 = a1 = b0 = b1 = 0.0
+    for k in range(0, n2, 2):  # selects, not branches: the comparison is unpredictable
+        a = p[k] - p_min
+        b = g[k] - g_min
+        take_a = a * sum_b < b * sum_a
+        a0 += a if take_a else 0.0
+        b0 += 0.0 if take_a else b
+        a = p[k + 1] - p_min
+        b = g[k + 1] - g_min
+        take_a = a * sum_b < b * sum_a
+        a1 += a if take_a else 0.0
+        b1 += 0.0 if take_a else b
+    for k in range(n2, p.size):
+        a = p[k] - p_min
+        b = g[k] - g_min
+        take_a = a * sum_b < b * sum_a
+        a0 += a if take_a else 0.0
+        b0 += 0.0 if take_a else b
+    return (a0 + a1) / sum_a + (b0 + b1) / sum_b
 
 
 @numba.njit(**_JIT)
@@ -104,6 +157,18 @@ def clipped_sum(x: np.ndarray) -> float:
 
 
 @numba.njit(**_JIT)
+def _kld_term(pv: float, p_sum: float, p_divide: bool, gv: float, g_sum: float, g_divide: bool,
+              clip_negative: bool) -> float:
+    if clip_negative and pv < 0.0:
+        pv = 0.0
+    pp = pv / p_sum if p_divide else pv
+    q = gv / g_sum if g_divide else gv
+    if q == 0.0:
+        return np.nan if pp + EPS == 0.0 else 0.0
+    return q * math.log(EPS + q / (pp + EPS))
+
+
+@numba.njit(**_JIT)
 def kl_divergence(p: np.ndarray, p_sum: float, p_divide: bool, g: np.ndarray, g_sum: float, g_divide: bool,
                   clip_negative: bool) -> float:
     """KLdiv.m: ``sum(Q*ln(EPS + Q/(P + EPS)))`` with ``P = p/sum(p)``, ``Q = g/sum(g)``.
@@ -111,19 +176,33 @@ def kl_divergence(p: np.ndarray, p_sum: float, p_divide: bool, g: np.ndarray, g_
     ``*_divide`` is False for an all-zero map, which is used as it is. A term with ``Q == 0`` is exactly
     zero unless ``P + EPS`` is zero too (0/0, NaN as in MATLAB), so its log is skipped.
     """
-    total = 0.0
+    t0 = t1 = 0.0  # even and odd pixels, summed in the same order as kl_divergence_u8
+    for k in range(0, p.size - 1, 2):
+        t0 += _kld_term(p[k], p_sum, p_divide, g[k], g_sum, g_divide, clip_negative)
+        t1 += _kld_term(p[k + 1], p_sum, p_divide, g[k + 1], g_sum, g_divide, clip_negative)
+    if p.size % 2:
+        t0 += _kld_term(p[p.size - 1], p_sum, p_divide, g[p.size - 1], g_sum, g_divide, clip_negative)
+    return t0 + t1
+
+
+@numba.njit(**_JIT)
+def kl_divergence_u8(p: np.ndarray, p_sum: float, p_divide: bool, g: np.ndarray, g_sum: float,
+                     g_divide: bool) -> float:
+    """:func:`kl_divergence` for two 8-bit maps: each of the at most 65,536 (p, g) value pairs has its term
+    computed once and memoised, and the terms are summed in pixel order, so the result is bit-identical."""
+    memo = np.full(65536, np.nan)
+    known = np.zeros(65536, dtype=np.bool_)
+    t0 = t1 = 0.0
     for k in range(p.size):
-        pv = p[k]
-        if clip_negative and pv < 0.0:
-            pv = 0.0
-        pp = pv / p_sum if p_divide else pv
-        q = g[k] / g_sum if g_divide else g[k]
-        if q == 0.0:
-            if pp + EPS == 0.0:
-                return np.nan
-            continue
-        total += q * math.log(EPS + q / (pp + EPS))
-    return total
+        key = np.int64(p[k]) * 256 + np.int64(g[k])
+        if not known[key]:
+            memo[key] = _kld_term(np.float64(p[k]), p_sum, p_divide, np.float64(g[k]), g_sum, g_divide, False)
+            known[key] = True
+        if k % 2 == 0:
+            t0 += memo[key]
+        else:
+            t1 += memo[key]
+    return t0 + t1
 
 
 @numba.njit(**_JIT)
@@ -136,75 +215,149 @@ def trapz_roc(fp: np.ndarray, tp: np.ndarray) -> float:
 
 
 @numba.njit(**_JIT)
-def jittered_min_max(x: np.ndarray, u: np.ndarray, use_jitter: bool) -> tuple[float, float]:
-    """Minimum and maximum of ``S = x + u/1e7`` (or of ``x`` without jitter)."""
-    mn = np.inf
-    mx = -np.inf
+def add_jitter(x: np.ndarray, u: np.ndarray) -> None:
+    """``u <- x + u/1e7`` in place (the jittered map S of AUC_Judd.m; a division, as the reference writes it)."""
     for k in range(x.size):
-        s = x[k] + u[k] / 1e7 if use_jitter else x[k]
-        if s < mn:
-            mn = s
-        if s > mx:
-            mx = s
-    return mn, mx
+        u[k] = x[k] + u[k] / 1e7
 
 
 @numba.njit(**_JIT)
-def auc_judd(x: np.ndarray, u: np.ndarray, use_jitter: bool, s_min: float, s_max: float, fix_idx: np.ndarray,
-             fp_offset: int) -> float:
-    """AUC_Judd.m on ``S = x (+ u/1e7)``, with ``s_min < s_max`` already known and ``0 < Nf < Np``.
+def _count_at_least(s: np.ndarray, s_min: float, rng: float, asc: np.ndarray) -> np.ndarray:
+    """``out[j] = #{k : (s[k] - s_min)/rng >= asc[j]}`` for ascending thresholds ``asc`` (ties allowed).
 
-    Thresholds are the normalised fixated values; ``A_i`` (pixels with ``S >= t_i``) for all of them comes
-    from one pass: each pixel's count of thresholds ``<= v`` is looked up in a uniform bucket table over
-    [0, 1] (exact, since thresholds and pixels share one normalisation expression and the bucket function
-    is monotone), histogrammed, and suffix-summed. O(N + Nf log Nf).
-    ``fp_offset`` is 0 for the reference (``fp_i = (A_i - i)/(Np - Nf)``), 1 for the TMFI/ViNet variant.
+    Each pixel's count of distinct thresholds ``<= v`` is found branch-free: a uniform bucket table over
+    [0, 1] gives the count of thresholds in lower buckets (exact, as the bucket function is monotone and
+    thresholds and pixels share one normalisation expression), then at most ``c_max`` (the largest bucket
+    occupancy) compare-and-add steps finish it; a threshold past the pixel's bucket is always greater.
     """
-    n_pix = x.size
+    n_t = asc.size
+    uniq = np.empty(n_t + 1, dtype=np.float64)  # distinct thresholds, then +inf as a sentinel
+    n_u = 0
+    for i in range(n_t):
+        if n_u == 0 or asc[i] != uniq[n_u - 1]:
+            uniq[n_u] = asc[i]
+            n_u += 1
+    uniq[n_u] = np.inf
+    n_buckets = 64
+    while n_buckets < 16 * n_u:
+        n_buckets *= 2
+    start = np.zeros(n_buckets + 1, dtype=np.int64)
+    for i in range(n_u):
+        start[min(int(uniq[i] * n_buckets), n_buckets - 1) + 1] += 1
+    c_max = 0
+    for b in range(n_buckets):
+        c_max = max(c_max, start[b + 1])
+        start[b + 1] += start[b]
+    hist = np.zeros(n_u + 1, dtype=np.int64)
+    for k in range(s.size):
+        v = (s[k] - s_min) / rng
+        b = int(v * n_buckets)
+        if b >= n_buckets:
+            b = n_buckets - 1
+        pos = start[b]
+        for _ in range(c_max):
+            pos += uniq[pos] <= v
+        hist[pos] += 1
+    at_least_u = np.empty(n_u, dtype=np.int64)
+    running = 0
+    for j in range(n_u, 0, -1):
+        running += hist[j]
+        at_least_u[j - 1] = running
+    out = np.empty(n_t, dtype=np.int64)
+    j = 0
+    for i in range(n_t):
+        while uniq[j] != asc[i]:
+            j += 1
+        out[i] = at_least_u[j]
+    return out
+
+
+@numba.njit(**_JIT)
+def _count_at_least_u8(codes: np.ndarray, s: np.ndarray, s_min: float, rng: float, asc: np.ndarray,
+                       asc_levels: np.ndarray) -> np.ndarray:
+    """:func:`_count_at_least` for a map whose values are 8-bit levels plus a jitter below half a level.
+
+    Levels then never interleave: a pixel at a level below (above) a threshold's level is below (above) the
+    threshold, also after normalisation (the gap is far above rounding). Pixels at levels holding no threshold
+    are only histogrammed by level; the normalised value is computed and compared, exactly as in the general
+    kernel, only for the pixels at the few levels that hold thresholds, gathered in a branch-free first pass.
+    ``asc_levels`` are the thresholds' levels.
+    """
+    n_t = asc.size
+    first = np.zeros(257, dtype=np.int64)  # first[L] = #thresholds at levels < L
+    for i in range(n_t):
+        first[asc_levels[i] + 1] += 1
+    for level in range(256):
+        first[level + 1] += first[level]
+    occupied = np.zeros(256, dtype=np.int64)
+    for level in range(256):
+        occupied[level] = first[level + 1] > first[level]
+    by_level = np.zeros(256, dtype=np.int64)
+    selected = np.empty(s.size, dtype=np.int64)
+    n_sel = 0
+    for k in range(s.size):  # branch-free: histogram every level, append pixels of occupied levels
+        c = np.int64(codes[k])
+        by_level[c] += 1
+        selected[n_sel] = k
+        n_sel += occupied[c]
+    hist = np.zeros(n_t + 1, dtype=np.int64)
+    for level in range(256):
+        if not occupied[level]:
+            hist[first[level]] += by_level[level]
+    c_max = 0
+    for level in range(256):
+        c_max = max(c_max, first[level + 1] - first[level])
+    padded = np.full(n_t + c_max, np.inf)  # a threshold past a pixel's level is greater: compare all c_max
+    padded[:n_t] = asc
+    for j in range(n_sel):  # the jitter makes these comparisons unpredictable: keep them branch-free
+        k = selected[j]
+        v = (s[k] - s_min) / rng
+        start = first[np.int64(codes[k])]
+        pos = start
+        for i in range(c_max):
+            pos += padded[start + i] <= v
+        hist[pos] += 1
+    out = np.empty(n_t, dtype=np.int64)
+    running = 0
+    for j in range(n_t, 0, -1):
+        running += hist[j]
+        out[j - 1] = running
+    return out
+
+
+@numba.njit(**_JIT)
+def auc_judd(s: np.ndarray, s_min: float, s_max: float, fix_idx: np.ndarray, fp_offset: int,
+             codes: np.ndarray) -> float:
+    """AUC_Judd.m on the (jittered) map ``s`` with ``s_min < s_max`` known and ``0 < Nf < Np``.
+
+    Thresholds are the normalised fixated values ``t_i`` in descending order; ``A_i`` counts all pixels
+    with ``S >= t_i``, ``tp_i = i/Nf``, ``fp_i = (A_i - i)/(Np - Nf)``. O(N + Nf log Nf).
+    ``fp_offset`` is 0 for the reference, 1 for the TMFI/ViNet off-by-one ``(A_i - (i - 1))``.
+    ``codes``: the 8-bit levels of ``s`` when ``s`` = level + jitter below half a level, else empty.
+    """
+    n_pix = s.size
     n_fix = fix_idx.size
     rng = s_max - s_min
-    asc = np.empty(n_fix, dtype=np.float64)
+    values = np.empty(n_fix, dtype=np.float64)
     for i in range(n_fix):
-        k = fix_idx[i]
-        s = x[k] + u[k] / 1e7 if use_jitter else x[k]
-        asc[i] = (s - s_min) / rng
-    asc.sort()
-
-    n_buckets = max(64, 4 * n_fix)
-    start = np.zeros(n_buckets + 1, dtype=np.int64)  # start[b] = #thresholds in buckets < b
-    for i in range(n_fix):
-        b = min(int(asc[i] * n_buckets), n_buckets - 1)
-        start[b + 1] += 1
-    for b in range(n_buckets):
-        start[b + 1] += start[b]
-
-    hist = np.zeros(n_fix + 1, dtype=np.int64)  # hist[j] = #pixels with exactly j thresholds <= value
-    for k in range(n_pix):
-        s = x[k] + u[k] / 1e7 if use_jitter else x[k]
-        v = (s - s_min) / rng
-        b = min(int(v * n_buckets), n_buckets - 1)
-        pos = start[b]
-        end = start[b + 1]
-        while pos < end and asc[pos] <= v:
-            pos += 1
-        hist[pos] += 1
-
-    # at_least[j] = #pixels with S >= asc[j] = #pixels whose count is >= j + 1
-    at_least = np.empty(n_fix, dtype=np.int64)
-    running = 0
-    for j in range(n_fix, 0, -1):
-        running += hist[j]
-        at_least[j - 1] = running
-
+        values[i] = (s[fix_idx[i]] - s_min) / rng
+    order = np.argsort(values, kind="mergesort")
+    asc = values[order]
+    if codes.size == n_pix:
+        levels = np.empty(n_fix, dtype=np.int64)
+        for i in range(n_fix):
+            levels[i] = codes[fix_idx[order[i]]]
+        at_least = _count_at_least_u8(codes, s, s_min, rng, asc, levels)
+    else:
+        at_least = _count_at_least(s, s_min, rng, asc)
     fp = np.empty(n_fix + 2, dtype=np.float64)
     tp = np.empty(n_fix + 2, dtype=np.float64)
     fp[0] = 0.0
     tp[0] = 0.0
     n_neg = n_pix - n_fix
-    for i in range(1, n_fix + 1):  # thresholds in descending order: t_i = asc[Nf - i]
-        a_i = at_least[n_fix - i]
+    for i in range(1, n_fix + 1):  # t_i = asc[Nf - i]
         tp[i] = i / n_fix
-        fp[i] = (a_i - (i - fp_offset)) / n_neg
+        fp[i] = (at_least[n_fix - i] - (i - fp_offset)) / n_neg
     fp[n_fix + 1] = 1.0
     tp[n_fix + 1] = 1.0
     return trapz_roc(fp, tp)

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from . import _kernels as K
-from ._inputs import MapStats, RngLike, as_generator, check_same_shape, fixation_indices, map_stats
+from ._inputs import MapStats, RngLike, as_generator, check_same_shape, fixation_indices, map_stats, scratch
 
 NAN = float("nan")
 
@@ -59,7 +59,7 @@ def sim_from_stats(p: MapStats, g: MapStats) -> float:
         return NAN
     if p.all_zero or g.all_zero:
         return 0.0
-    return float(K.similarity(p.flat, p.min, p.max, g.flat, g.min, g.max))
+    return float(K.similarity(p.flat, p.min, g.flat, g.min))
 
 
 def kld_from_stats(p: MapStats, g: MapStats, clip_negative: bool = False) -> float:
@@ -67,21 +67,27 @@ def kld_from_stats(p: MapStats, g: MapStats, clip_negative: bool = False) -> flo
         p_sum, p_divide = K.clipped_sum(p.flat), p.max > 0.0
     else:
         p_sum, p_divide = p.sum, not p.all_zero
-    value = K.kl_divergence(p.flat, p_sum, p_divide, g.flat, g.sum, not g.all_zero, clip_negative)
+    if p.codes is not None and g.codes is not None:  # 8-bit maps: memoised terms, same bits
+        value = K.kl_divergence_u8(p.codes, p_sum, p_divide, g.codes, g.sum, not g.all_zero)
+    else:
+        value = K.kl_divergence(p.flat, p_sum, p_divide, g.flat, g.sum, not g.all_zero, clip_negative)
     return float(value) if math.isfinite(value) else NAN
 
 
 def _jitter_noise(jitter: object, p: MapStats, rng: RngLike) -> np.ndarray | None:
-    """``U`` of AUC-J's jitter: one ``rng.random(shape)`` draw, a replayed array, or None (no jitter)."""
+    """``U`` of AUC-J's jitter, flat in a scratch buffer (``rng.random(shape)`` or a replayed array), or None."""
     if isinstance(jitter, (bool, np.bool_)):
-        return as_generator(rng).random(p.shape).reshape(-1) if jitter else None
+        if not jitter:
+            return None
+        return as_generator(rng).random(out=scratch(p.flat.size, "jitter"))  # the same stream as rng.random(shape)
     noise = np.asarray(jitter)
     if noise.shape != p.shape:
         raise ValueError(f"jitter array has shape {noise.shape}, expected the map's shape {p.shape}")
-    noise = np.ascontiguousarray(noise, dtype=np.float64).reshape(-1)
     if not np.isfinite(noise).all():
         raise ValueError("jitter array contains non-finite values")
-    return noise
+    out = scratch(p.flat.size, "jitter")
+    out[:] = noise.reshape(-1)  # a copy: it becomes S in place
+    return out
 
 
 def auc_judd_from_stats(p: MapStats, fix_idx: np.ndarray, jitter: object = True, rng: RngLike = None,
@@ -90,13 +96,18 @@ def auc_judd_from_stats(p: MapStats, fix_idx: np.ndarray, jitter: object = True,
     if fix_idx.size == 0:
         return NAN
     noise = _jitter_noise(jitter, p, rng)
+    codes = p.codes
     if noise is None:
-        s_min, s_max, noise = p.min, p.max, np.empty(0)
+        s, s_min, s_max = p.flat, p.min, p.max
     else:
-        s_min, s_max = K.jittered_min_max(p.flat, noise, True)
-    if s_max == s_min or fix_idx.size == p.flat.size:
+        if codes is not None and not (isinstance(jitter, (bool, np.bool_)) or np.abs(noise).max() < 2.5e6):
+            codes = None  # a replayed jitter beyond a quarter level: levels could interleave
+        K.add_jitter(p.flat, noise)
+        s, s_min, s_max = noise, float(noise.min()), float(noise.max())
+    if s_max == s_min or fix_idx.size == s.size:
         return NAN
-    return float(K.auc_judd(p.flat, noise, noise.size > 0, s_min, s_max, fix_idx, fp_offset))
+    no_codes = np.empty(0, dtype=np.uint8)
+    return float(K.auc_judd(s, s_min, s_max, fix_idx, fp_offset, no_codes if codes is None else codes))
 
 
 def _check_splits(n_splits: int, step: float) -> None:

@@ -1,0 +1,81 @@
+"""The ``salbench`` command line.
+
+At this stage of the project only the metrics core exists: ``salbench run`` runs the metric self-check
+(oracle values of the MATLAB reference and a timing of ``evaluate_frame``) and says plainly which parts of the
+benchmark pipeline (datasets, predictors, caches, leaderboards) are still to come.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+NOT_YET = (
+    "Not implemented yet: dataset adapters and the synthetic dataset, predictors (baselines, SalFoM), the\n"
+    "prediction/metrics caches and the leaderboard. Until they land, `salbench run` checks the metrics only;\n"
+    "it does not score any model."
+)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .selfcheck import run_checks, time_evaluate_frame
+
+    print(f"salbench {__version__}: metric self-check against the MATLAB reference (oracle cases, rel. 1e-12)")
+    results = run_checks()
+    width = max(len(name) for name, _ in results)
+    for name, passed in results:
+        print(f"  {name:<{width}}  {'ok' if passed else 'FAILED'}")
+    n_failed = sum(not passed for _, passed in results)
+    if not args.no_timing:
+        seconds = time_evaluate_frame(repeats=args.repeats)
+        print(f"  evaluate_frame, all six metrics, 360x640, one thread: {seconds * 1e3:.2f} ms/frame (median)")
+    print()
+    print(NOT_YET)
+    if n_failed:
+        print(f"\nsalbench: error: {n_failed} self-check case(s) FAILED", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salbench",
+        description="salbench: exact, fast and reproducible benchmark for video saliency prediction.",
+    )
+    parser.add_argument("--version", action="version", version=f"salbench {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="the main job (for now: the metric self-check)",
+        description="The main job. For now it checks the six metrics and imresize against oracle values of "
+        "the MATLAB reference and times evaluate_frame; datasets, predictors and leaderboards are still to "
+        "come.",
+    )
+    run.add_argument("--no-timing", action="store_true", help="skip the evaluate_frame timing")
+    run.add_argument("--repeats", type=int, default=30, help="timed evaluate_frame calls (default: 30)")
+    run.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``salbench`` console script; returns the exit code."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    if args.command is None:  # plain `salbench` runs the main job
+        args = parser.parse_args([*argv, "run"])
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as err:
+        if args.debug:
+            raise
+        print(f"salbench: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
