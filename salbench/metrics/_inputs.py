@@ -3,28 +3,47 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 import numpy as np
 
 from . import _kernels as K
+from . import _kernels_8bit as K8
 
 RngLike = Union[None, int, np.integer, np.random.Generator]
 
 _SCRATCH = threading.local()
 
 
-@dataclass(frozen=True)
 class MapStats:
-    """A validated saliency map, flat (C order), with its minimum, maximum and sum."""
+    """A validated saliency map, flat in C order, with its minimum, maximum and sum.
 
-    flat: np.ndarray  # float64
-    shape: tuple[int, int]
-    min: float
-    max: float
-    sum: float
-    codes: np.ndarray | None = None  # the flat uint8 original, for 8-bit fast paths
+    float64 maps are used as they are. An 8-bit (uint8) map keeps its codes and its level histogram, from
+    which its statistics come; its float64 values (``flat``) are made only when a kernel needs them, in a
+    reused per-thread buffer named by ``slot``.
+    """
+
+    def __init__(self, values: np.ndarray, shape: tuple[int, int], slot: str) -> None:
+        self.shape = shape
+        self.size = values.size
+        self._slot = slot
+        if values.dtype == np.uint8:
+            self.codes: np.ndarray | None = values
+            self.histogram: np.ndarray | None = K8.level_histogram(values)
+            mn, mx, total = K8.histogram_stats(self.histogram)
+        else:
+            self.codes = self.histogram = None
+            self.__dict__["flat"] = values
+            mn, mx, total = K.min_max_sum(values)
+        self.min, self.max, self.sum = float(mn), float(mx), float(total)
+
+    @cached_property
+    def flat(self) -> np.ndarray:
+        """The values as flat float64 (for an 8-bit map: converted exactly into a reused buffer)."""
+        buf = scratch(self.size, self._slot)
+        buf[:] = self.codes
+        return buf
 
     @property
     def constant(self) -> bool:
@@ -37,19 +56,18 @@ class MapStats:
 
     @property
     def mean(self) -> float:
-        return self.sum / self.flat.size
+        return self.sum / self.size
 
+    @cached_property
     def sum_sq_dev(self) -> float:
-        """``sum((x - mean)^2)``, computed once and reused (cc and nss both need it)."""
-        cached = self.__dict__.get("_ssd")
-        if cached is None:
-            cached = K.sum_sq_dev(self.flat, self.mean)
-            object.__setattr__(self, "_ssd", cached)
-        return cached
+        """``sum((x - mean)^2)``, computed once (cc and nss both need it)."""
+        if self.histogram is not None:
+            return float(K8.histogram_sum_sq_dev(self.histogram, self.mean))
+        return float(K.sum_sq_dev(self.flat, self.mean))
 
     def std(self) -> float:
         """Sample standard deviation (ddof = 1), two-pass."""
-        return float(np.sqrt(self.sum_sq_dev() / (self.flat.size - 1)))
+        return float(np.sqrt(self.sum_sq_dev / (self.size - 1)))
 
 
 def _check_2d(arr: np.ndarray, name: str) -> None:
@@ -69,29 +87,25 @@ def check_same_shape(ref_name: str, ref_shape: tuple, name: str, shape: tuple) -
 
 
 def map_stats(x: object, name: str) -> MapStats:
-    """Validate a 2-D real map, convert it to float64 by value (uint8 stays 0..255) and take its statistics.
+    """Validate a 2-D real map and take its statistics; values count as float64 by value (uint8 stays 0..255).
 
-    A uint8 map also keeps its codes for the 8-bit fast paths (same results, bit for bit).
+    ``name`` names the map in error messages and its scratch buffer.
     """
     arr = np.asarray(x)
     _check_2d(arr, name)
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    codes = None
     if arr.dtype == np.uint8:
-        codes = np.ascontiguousarray(arr).reshape(-1)
-        flat = scratch(codes.size, name)
-        flat[:] = codes  # exact conversion into a reused buffer
-    else:
-        flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
-    mn, mx, total = K.min_max_sum(flat)
-    if not np.isfinite(total) and not np.isfinite(flat).all():
+        return MapStats(np.ascontiguousarray(arr).reshape(-1), arr.shape, name)
+    flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
+    stats = MapStats(flat, arr.shape, name)
+    if not np.isfinite(stats.sum) and not np.isfinite(flat).all():
         bad = np.flatnonzero(~np.isfinite(flat))
         row, col = np.unravel_index(bad[0], arr.shape)
         raise ValueError(
             f"{name} contains {bad.size} non-finite value(s) (NaN or inf), the first at (row {row}, col {col})"
         )
-    return MapStats(flat, arr.shape, float(mn), float(mx), float(total), codes)
+    return stats
 
 
 def scratch(n: int, slot: str) -> np.ndarray:

@@ -157,7 +157,7 @@ def clipped_sum(x: np.ndarray) -> float:
 
 
 @numba.njit(**_JIT)
-def _kld_term(pv: float, p_sum: float, p_divide: bool, gv: float, g_sum: float, g_divide: bool,
+def kld_term(pv: float, p_sum: float, p_divide: bool, gv: float, g_sum: float, g_divide: bool,
               clip_negative: bool) -> float:
     if clip_negative and pv < 0.0:
         pv = 0.0
@@ -176,32 +176,12 @@ def kl_divergence(p: np.ndarray, p_sum: float, p_divide: bool, g: np.ndarray, g_
     ``*_divide`` is False for an all-zero map, which is used as it is. A term with ``Q == 0`` is exactly
     zero unless ``P + EPS`` is zero too (0/0, NaN as in MATLAB), so its log is skipped.
     """
-    t0 = t1 = 0.0  # even and odd pixels, summed in the same order as kl_divergence_u8
+    t0 = t1 = 0.0  # even and odd pixels: two independent addition chains
     for k in range(0, p.size - 1, 2):
-        t0 += _kld_term(p[k], p_sum, p_divide, g[k], g_sum, g_divide, clip_negative)
-        t1 += _kld_term(p[k + 1], p_sum, p_divide, g[k + 1], g_sum, g_divide, clip_negative)
+        t0 += kld_term(p[k], p_sum, p_divide, g[k], g_sum, g_divide, clip_negative)
+        t1 += kld_term(p[k + 1], p_sum, p_divide, g[k + 1], g_sum, g_divide, clip_negative)
     if p.size % 2:
-        t0 += _kld_term(p[p.size - 1], p_sum, p_divide, g[p.size - 1], g_sum, g_divide, clip_negative)
-    return t0 + t1
-
-
-@numba.njit(**_JIT)
-def kl_divergence_u8(p: np.ndarray, p_sum: float, p_divide: bool, g: np.ndarray, g_sum: float,
-                     g_divide: bool) -> float:
-    """:func:`kl_divergence` for two 8-bit maps: each of the at most 65,536 (p, g) value pairs has its term
-    computed once and memoised, and the terms are summed in pixel order, so the result is bit-identical."""
-    memo = np.full(65536, np.nan)
-    known = np.zeros(65536, dtype=np.bool_)
-    t0 = t1 = 0.0
-    for k in range(p.size):
-        key = np.int64(p[k]) * 256 + np.int64(g[k])
-        if not known[key]:
-            memo[key] = _kld_term(np.float64(p[k]), p_sum, p_divide, np.float64(g[k]), g_sum, g_divide, False)
-            known[key] = True
-        if k % 2 == 0:
-            t0 += memo[key]
-        else:
-            t1 += memo[key]
+        t0 += kld_term(p[p.size - 1], p_sum, p_divide, g[p.size - 1], g_sum, g_divide, clip_negative)
     return t0 + t1
 
 
@@ -273,83 +253,21 @@ def _count_at_least(s: np.ndarray, s_min: float, rng: float, asc: np.ndarray) ->
 
 
 @numba.njit(**_JIT)
-def _count_at_least_u8(codes: np.ndarray, s: np.ndarray, s_min: float, rng: float, asc: np.ndarray,
-                       asc_levels: np.ndarray) -> np.ndarray:
-    """:func:`_count_at_least` for a map whose values are 8-bit levels plus a jitter below half a level.
-
-    Levels then never interleave: a pixel at a level below (above) a threshold's level is below (above) the
-    threshold, also after normalisation (the gap is far above rounding). Pixels at levels holding no threshold
-    are only histogrammed by level; the normalised value is computed and compared, exactly as in the general
-    kernel, only for the pixels at the few levels that hold thresholds, gathered in a branch-free first pass.
-    ``asc_levels`` are the thresholds' levels.
-    """
-    n_t = asc.size
-    first = np.zeros(257, dtype=np.int64)  # first[L] = #thresholds at levels < L
-    for i in range(n_t):
-        first[asc_levels[i] + 1] += 1
-    for level in range(256):
-        first[level + 1] += first[level]
-    occupied = np.zeros(256, dtype=np.int64)
-    for level in range(256):
-        occupied[level] = first[level + 1] > first[level]
-    by_level = np.zeros(256, dtype=np.int64)
-    selected = np.empty(s.size, dtype=np.int64)
-    n_sel = 0
-    for k in range(s.size):  # branch-free: histogram every level, append pixels of occupied levels
-        c = np.int64(codes[k])
-        by_level[c] += 1
-        selected[n_sel] = k
-        n_sel += occupied[c]
-    hist = np.zeros(n_t + 1, dtype=np.int64)
-    for level in range(256):
-        if not occupied[level]:
-            hist[first[level]] += by_level[level]
-    c_max = 0
-    for level in range(256):
-        c_max = max(c_max, first[level + 1] - first[level])
-    padded = np.full(n_t + c_max, np.inf)  # a threshold past a pixel's level is greater: compare all c_max
-    padded[:n_t] = asc
-    for j in range(n_sel):  # the jitter makes these comparisons unpredictable: keep them branch-free
-        k = selected[j]
-        v = (s[k] - s_min) / rng
-        start = first[np.int64(codes[k])]
-        pos = start
-        for i in range(c_max):
-            pos += padded[start + i] <= v
-        hist[pos] += 1
-    out = np.empty(n_t, dtype=np.int64)
-    running = 0
-    for j in range(n_t, 0, -1):
-        running += hist[j]
-        out[j - 1] = running
-    return out
-
-
-@numba.njit(**_JIT)
-def auc_judd(s: np.ndarray, s_min: float, s_max: float, fix_idx: np.ndarray, fp_offset: int,
-             codes: np.ndarray) -> float:
+def auc_judd(s: np.ndarray, s_min: float, s_max: float, fix_idx: np.ndarray, fp_offset: int) -> float:
     """AUC_Judd.m on the (jittered) map ``s`` with ``s_min < s_max`` known and ``0 < Nf < Np``.
 
     Thresholds are the normalised fixated values ``t_i`` in descending order; ``A_i`` counts all pixels
     with ``S >= t_i``, ``tp_i = i/Nf``, ``fp_i = (A_i - i)/(Np - Nf)``. O(N + Nf log Nf).
     ``fp_offset`` is 0 for the reference, 1 for the TMFI/ViNet off-by-one ``(A_i - (i - 1))``.
-    ``codes``: the 8-bit levels of ``s`` when ``s`` = level + jitter below half a level, else empty.
     """
     n_pix = s.size
     n_fix = fix_idx.size
     rng = s_max - s_min
-    values = np.empty(n_fix, dtype=np.float64)
+    asc = np.empty(n_fix, dtype=np.float64)
     for i in range(n_fix):
-        values[i] = (s[fix_idx[i]] - s_min) / rng
-    order = np.argsort(values, kind="mergesort")
-    asc = values[order]
-    if codes.size == n_pix:
-        levels = np.empty(n_fix, dtype=np.int64)
-        for i in range(n_fix):
-            levels[i] = codes[fix_idx[order[i]]]
-        at_least = _count_at_least_u8(codes, s, s_min, rng, asc, levels)
-    else:
-        at_least = _count_at_least(s, s_min, rng, asc)
+        asc[i] = (s[fix_idx[i]] - s_min) / rng
+    asc.sort()
+    at_least = _count_at_least(s, s_min, rng, asc)
     fp = np.empty(n_fix + 2, dtype=np.float64)
     tp = np.empty(n_fix + 2, dtype=np.float64)
     fp[0] = 0.0

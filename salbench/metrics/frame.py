@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import functions as F
-from ._inputs import RngLike, check_same_shape, fixation_indices, map_stats, spawn_generators
+from ._inputs import RngLike, fixation_indices, map_stats, spawn_generators
 
 ALL: tuple[str, ...] = ("cc", "nss", "sim", "kld", "auc_j", "s_auc")
 """Metric names in their canonical order."""
@@ -68,12 +68,11 @@ def evaluate_frame(pred: np.ndarray, gt_map: np.ndarray | None, fixations: np.nd
     names = _check_names(names)
     rng_auc_j, rng_s_auc = spawn_generators(rng, 2)
     p = map_stats(pred, "pred")
-    g = fix_idx = other_idx = None
+    pair = fix_idx = other_idx = None
     if _NEEDS_GT.intersection(names):
         if gt_map is None:
             raise ValueError(f"gt_map is required for {sorted(_NEEDS_GT.intersection(names))}")
-        g = map_stats(gt_map, "gt_map")
-        check_same_shape("pred", p.shape, "gt_map", g.shape)
+        pair = F.MapPair(p, map_stats(gt_map, "gt_map"))
     if _NEEDS_FIXATIONS.intersection(names):
         if fixations is None:
             raise ValueError(f"fixations are required for {sorted(_NEEDS_FIXATIONS.intersection(names))}")
@@ -84,13 +83,13 @@ def evaluate_frame(pred: np.ndarray, gt_map: np.ndarray | None, fixations: np.nd
     out: dict[str, float] = {}
     for name in names:
         if name == "cc":
-            out[name] = F.cc_from_stats(p, g)
+            out[name] = F.cc_from_stats(pair)
         elif name == "nss":
             out[name] = F.nss_from_stats(p, fix_idx)
         elif name == "sim":
-            out[name] = F.sim_from_stats(p, g)
+            out[name] = F.sim_from_stats(pair)
         elif name == "kld":
-            out[name] = F.kld_from_stats(p, g, kld_clip_negative)
+            out[name] = F.kld_from_stats(pair, kld_clip_negative)
         elif name == "auc_j":
             out[name] = F.auc_judd_from_stats(p, fix_idx, jitter, rng_auc_j, auc_j_variant)
         else:

@@ -16,7 +16,10 @@ import math
 
 import numpy as np
 
+from functools import cached_property
+
 from . import _kernels as K
+from . import _kernels_8bit as K8
 from ._inputs import MapStats, RngLike, as_generator, check_same_shape, fixation_indices, map_stats, scratch
 
 NAN = float("nan")
@@ -31,44 +34,65 @@ def _variant(value: str, table: dict[str, int], keyword: str) -> int:
     return table[value]
 
 
-def _pair(pred: object, gt_map: object) -> tuple[MapStats, MapStats]:
-    p = map_stats(pred, "pred")
-    g = map_stats(gt_map, "gt_map")
-    check_same_shape("pred", p.shape, "gt_map", g.shape)
-    return p, g
+class MapPair:
+    """A prediction and a continuous GT map of one shape; for two 8-bit maps, also their joint histogram."""
+
+    def __init__(self, p: MapStats, g: MapStats) -> None:
+        check_same_shape("pred", p.shape, "gt_map", g.shape)
+        self.p, self.g = p, g
+
+    @classmethod
+    def from_arrays(cls, pred: object, gt_map: object) -> MapPair:
+        return cls(map_stats(pred, "pred"), map_stats(gt_map, "gt_map"))
+
+    @cached_property
+    def joint(self) -> np.ndarray | None:
+        """Counts of each (pred, gt) level pair when both maps are uint8, else None."""
+        if self.p.codes is None or self.g.codes is None or self.p.size >= 2**31:
+            return None
+        return K8.joint_histogram(self.p.codes, self.g.codes)
 
 
-# --- kernels on validated inputs (shared with evaluate_frame) -------------------------------------------
+# --- metrics on validated inputs (shared with evaluate_frame) -------------------------------------------
 
 
-def cc_from_stats(p: MapStats, g: MapStats) -> float:
+def cc_from_stats(pair: MapPair) -> float:
+    p, g = pair.p, pair.g
     if p.constant or g.constant:
         return NAN
-    cross = K.sum_cross_dev(p.flat, p.mean, g.flat, g.mean)
-    return float(cross / (math.sqrt(p.sum_sq_dev()) * math.sqrt(g.sum_sq_dev())))
+    if pair.joint is not None:
+        cross = K8.joint_cross_dev(pair.joint, p.mean, g.mean)
+    else:
+        cross = K.sum_cross_dev(p.flat, p.mean, g.flat, g.mean)
+    return float(cross / (math.sqrt(p.sum_sq_dev) * math.sqrt(g.sum_sq_dev)))
 
 
 def nss_from_stats(p: MapStats, fix_idx: np.ndarray) -> float:
     if fix_idx.size == 0 or p.constant:
         return NAN
-    return float(K.mean_z_at(p.flat, fix_idx, p.mean, p.std()))
+    values = p.codes if p.codes is not None else p.flat
+    return float(K.mean_z_at(values, fix_idx, p.mean, p.std()))
 
 
-def sim_from_stats(p: MapStats, g: MapStats) -> float:
+def sim_from_stats(pair: MapPair) -> float:
+    p, g = pair.p, pair.g
     if (p.constant and not p.all_zero) or (g.constant and not g.all_zero):
         return NAN
     if p.all_zero or g.all_zero:
         return 0.0
+    if pair.joint is not None:
+        return float(K8.joint_similarity(pair.joint, p.min, g.min))
     return float(K.similarity(p.flat, p.min, g.flat, g.min))
 
 
-def kld_from_stats(p: MapStats, g: MapStats, clip_negative: bool = False) -> float:
+def kld_from_stats(pair: MapPair, clip_negative: bool = False) -> float:
+    p, g = pair.p, pair.g
     if clip_negative and p.min < 0.0:
         p_sum, p_divide = K.clipped_sum(p.flat), p.max > 0.0
     else:
         p_sum, p_divide = p.sum, not p.all_zero
-    if p.codes is not None and g.codes is not None:  # 8-bit maps: memoised terms, same bits
-        value = K.kl_divergence_u8(p.codes, p_sum, p_divide, g.codes, g.sum, not g.all_zero)
+    if pair.joint is not None:  # 8-bit maps are never negative: clipping is a no-op
+        value = K8.joint_kl_divergence(pair.joint, p_sum, p_divide, g.sum, not g.all_zero)
     else:
         value = K.kl_divergence(p.flat, p_sum, p_divide, g.flat, g.sum, not g.all_zero, clip_negative)
     return float(value) if math.isfinite(value) else NAN
@@ -79,14 +103,14 @@ def _jitter_noise(jitter: object, p: MapStats, rng: RngLike) -> np.ndarray | Non
     if isinstance(jitter, (bool, np.bool_)):
         if not jitter:
             return None
-        return as_generator(rng).random(out=scratch(p.flat.size, "jitter"))  # the same stream as rng.random(shape)
+        return as_generator(rng).random(out=scratch(p.size, "jitter"))  # the same stream as rng.random(shape)
     noise = np.asarray(jitter)
     if noise.shape != p.shape:
         raise ValueError(f"jitter array has shape {noise.shape}, expected the map's shape {p.shape}")
     if not np.isfinite(noise).all():
         raise ValueError("jitter array contains non-finite values")
-    out = scratch(p.flat.size, "jitter")
-    out[:] = noise.reshape(-1)  # a copy: it becomes S in place
+    out = scratch(p.size, "jitter")
+    out[:] = noise.reshape(-1)  # a copy: the general path turns it into S in place
     return out
 
 
@@ -96,18 +120,18 @@ def auc_judd_from_stats(p: MapStats, fix_idx: np.ndarray, jitter: object = True,
     if fix_idx.size == 0:
         return NAN
     noise = _jitter_noise(jitter, p, rng)
-    codes = p.codes
     if noise is None:
         s, s_min, s_max = p.flat, p.min, p.max
     else:
-        if codes is not None and not (isinstance(jitter, (bool, np.bool_)) or np.abs(noise).max() < 2.5e6):
-            codes = None  # a replayed jitter beyond a quarter level: levels could interleave
         K.add_jitter(p.flat, noise)
         s, s_min, s_max = noise, float(noise.min()), float(noise.max())
-    if s_max == s_min or fix_idx.size == s.size:
+    if s_max == s_min or fix_idx.size == p.size:
         return NAN
-    no_codes = np.empty(0, dtype=np.uint8)
-    return float(K.auc_judd(s, s_min, s_max, fix_idx, fp_offset, no_codes if codes is None else codes))
+    # 8-bit map: levels never interleave while the jitter stays below a quarter level (always for U in [0, 1))
+    if p.codes is not None and (noise is None or isinstance(jitter, (bool, np.bool_)) or np.abs(
+            s - p.flat).max() < 0.25):
+        return float(K8.auc_judd(p.codes, s, s_min, s_max, fix_idx, fp_offset))
+    return float(K.auc_judd(s, s_min, s_max, fix_idx, fp_offset))
 
 
 def _check_splits(n_splits: int, step: float) -> None:
@@ -153,7 +177,7 @@ def cc(pred: np.ndarray, gt_map: np.ndarray) -> float:
     Le Meur, Le Callet, Barba, "Predicting visual fixations on video based on low-level visual features",
     Vision Research 47(19), 2007; Bylinskii et al., TPAMI 2019 (CC.m).
     """
-    return cc_from_stats(*_pair(pred, gt_map))
+    return cc_from_stats(MapPair.from_arrays(pred, gt_map))
 
 
 def nss(pred: np.ndarray, fixations: np.ndarray) -> float:
@@ -182,7 +206,7 @@ def sim(pred: np.ndarray, gt_map: np.ndarray) -> float:
     Swain, Ballard, "Color indexing", IJCV 7(1), 1991; Judd, Durand, Torralba, "A benchmark of computational
     models of saliency to predict human fixations", MIT-CSAIL-TR-2012-001; Bylinskii et al., TPAMI 2019.
     """
-    return sim_from_stats(*_pair(pred, gt_map))
+    return sim_from_stats(MapPair.from_arrays(pred, gt_map))
 
 
 def kld(pred: np.ndarray, gt_map: np.ndarray, *, clip_negative: bool = False) -> float:
@@ -202,8 +226,7 @@ def kld(pred: np.ndarray, gt_map: np.ndarray, *, clip_negative: bool = False) ->
     ----------
     Bylinskii et al., TPAMI 2019 (KLdiv.m).
     """
-    p, g = _pair(pred, gt_map)
-    return kld_from_stats(p, g, clip_negative)
+    return kld_from_stats(MapPair.from_arrays(pred, gt_map), clip_negative)
 
 
 def auc_judd(pred: np.ndarray, fixations: np.ndarray, *, jitter: object = True, rng: RngLike = None,
