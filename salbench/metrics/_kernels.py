@@ -202,53 +202,76 @@ def add_jitter(x: np.ndarray, u: np.ndarray) -> None:
 
 
 @numba.njit(**_JIT)
-def _count_at_least(s: np.ndarray, s_min: float, rng: float, asc: np.ndarray) -> np.ndarray:
-    """``out[j] = #{k : (s[k] - s_min)/rng >= asc[j]}`` for ascending thresholds ``asc`` (ties allowed).
+def _count_at_least(s: np.ndarray, s_min: float, s_max: float, asc: np.ndarray, asc_raw: np.ndarray) -> np.ndarray:
+    """``out[j] = #{k : (s[k] - s_min)/(s_max - s_min) >= asc[j]}`` for ascending thresholds ``asc`` (ties
+    allowed) whose raw values are ``asc_raw``.
 
-    Each pixel's count of distinct thresholds ``<= v`` is found branch-free: a uniform bucket table over
-    [0, 1] gives the count of thresholds in lower buckets (exact, as the bucket function is monotone and
-    thresholds and pixels share one normalisation expression), then at most ``c_max`` (the largest bucket
-    occupancy) compare-and-add steps finish it; a threshold past the pixel's bucket is always greater.
+    Pixels are sorted into B uniform buckets of the raw value, ``b(s) = int((s - s_min)*B/(s_max - s_min))``,
+    a monotone function, and thresholds into the same buckets by their raw values. A pixel in bucket b is
+    then above every threshold of buckets < b, and below every threshold of buckets > b + 1 (more than a
+    bucket away, far beyond rounding), so only pixels in a bucket b whose bucket b or b + 1 holds a threshold
+    need their normalised value compared: they are gathered in a branch-free pass (a few percent of the
+    pixels, since B is large) and compared branch-free. The rest are counted per bucket. Exact, O(N + B).
     """
     n_t = asc.size
-    uniq = np.empty(n_t + 1, dtype=np.float64)  # distinct thresholds, then +inf as a sentinel
-    n_u = 0
-    for i in range(n_t):
-        if n_u == 0 or asc[i] != uniq[n_u - 1]:
-            uniq[n_u] = asc[i]
-            n_u += 1
-    uniq[n_u] = np.inf
-    n_buckets = 64
-    while n_buckets < 16 * n_u:
+    rng = s_max - s_min
+    n_buckets = 4096
+    while n_buckets < 64 * n_t:
         n_buckets *= 2
-    start = np.zeros(n_buckets + 1, dtype=np.int64)
-    for i in range(n_u):
-        start[min(int(uniq[i] * n_buckets), n_buckets - 1) + 1] += 1
-    c_max = 0
-    for b in range(n_buckets):
-        c_max = max(c_max, start[b + 1])
-        start[b + 1] += start[b]
-    hist = np.zeros(n_u + 1, dtype=np.int64)
-    for k in range(s.size):
-        v = (s[k] - s_min) / rng
-        b = int(v * n_buckets)
-        if b >= n_buckets:
-            b = n_buckets - 1
-        pos = start[b]
-        for _ in range(c_max):
-            pos += uniq[pos] <= v
-        hist[pos] += 1
-    at_least_u = np.empty(n_u, dtype=np.int64)
-    running = 0
-    for j in range(n_u, 0, -1):
-        running += hist[j]
-        at_least_u[j - 1] = running
-    out = np.empty(n_t, dtype=np.int64)
-    j = 0
+    scale = n_buckets / rng
+    per_bucket = np.zeros(n_buckets + 1, dtype=np.int64)
     for i in range(n_t):
-        while uniq[j] != asc[i]:
-            j += 1
-        out[i] = at_least_u[j]
+        per_bucket[min(int((asc_raw[i] - s_min) * scale), n_buckets - 1)] += 1
+    first = np.zeros(n_buckets + 2, dtype=np.int64)  # first[b] = #thresholds in buckets < b
+    for b in range(n_buckets + 1):
+        first[b + 1] = first[b] + per_bucket[b]
+    needs_compare = np.zeros(n_buckets, dtype=np.int64)
+    window = 0  # thresholds in buckets b and b + 1, at most
+    for b in range(n_buckets):
+        in_window = first[b + 2] - first[b]
+        needs_compare[b] = in_window > 0
+        window = max(window, in_window)
+
+    by_bucket0 = np.zeros(n_buckets, dtype=np.int64)  # two interleaved tables: no store-to-load chain
+    by_bucket1 = np.zeros(n_buckets, dtype=np.int64)
+    gathered = np.empty(s.size, dtype=np.int64)
+    n_gathered = 0
+    n2 = s.size - s.size % 2
+    for k in range(0, n2, 2):
+        b0 = min(int((s[k] - s_min) * scale), n_buckets - 1)
+        b1 = min(int((s[k + 1] - s_min) * scale), n_buckets - 1)
+        by_bucket0[b0] += 1
+        by_bucket1[b1] += 1
+        gathered[n_gathered] = k
+        n_gathered += needs_compare[b0]
+        gathered[n_gathered] = k + 1
+        n_gathered += needs_compare[b1]
+    for k in range(n2, s.size):
+        b0 = min(int((s[k] - s_min) * scale), n_buckets - 1)
+        by_bucket0[b0] += 1
+        gathered[n_gathered] = k
+        n_gathered += needs_compare[b0]
+
+    hist = np.zeros(n_t + 1, dtype=np.int64)  # hist[j] = #pixels with exactly j thresholds <= value
+    for b in range(n_buckets):
+        if not needs_compare[b]:
+            hist[first[b]] += by_bucket0[b] + by_bucket1[b]
+    padded = np.full(n_t + window, np.inf)  # thresholds past the window are greater than the value
+    padded[:n_t] = asc
+    for j in range(n_gathered):
+        k = gathered[j]
+        v = (s[k] - s_min) / rng
+        start = first[min(int((s[k] - s_min) * scale), n_buckets - 1)]
+        pos = start
+        for i in range(window):
+            pos += padded[start + i] <= v
+        hist[pos] += 1
+
+    out = np.empty(n_t, dtype=np.int64)
+    running = 0
+    for j in range(n_t, 0, -1):
+        running += hist[j]
+        out[j - 1] = running
     return out
 
 
@@ -263,11 +286,14 @@ def auc_judd(s: np.ndarray, s_min: float, s_max: float, fix_idx: np.ndarray, fp_
     n_pix = s.size
     n_fix = fix_idx.size
     rng = s_max - s_min
+    raw = np.empty(n_fix, dtype=np.float64)
+    for i in range(n_fix):
+        raw[i] = s[fix_idx[i]]
+    raw.sort()  # normalisation is monotone: the normalised thresholds come out sorted too
     asc = np.empty(n_fix, dtype=np.float64)
     for i in range(n_fix):
-        asc[i] = (s[fix_idx[i]] - s_min) / rng
-    asc.sort()
-    at_least = _count_at_least(s, s_min, rng, asc)
+        asc[i] = (raw[i] - s_min) / rng
+    at_least = _count_at_least(s, s_min, s_max, asc, raw)
     fp = np.empty(n_fix + 2, dtype=np.float64)
     tp = np.empty(n_fix + 2, dtype=np.float64)
     fp[0] = 0.0
