@@ -13,10 +13,9 @@ Conventions: prediction first, ground truth second; maps are converted to float6
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import numpy as np
-
-from functools import cached_property
 
 from . import _kernels as K
 from . import _kernels_8bit as K8
