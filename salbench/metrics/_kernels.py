@@ -1,8 +1,7 @@
 """Numba kernels behind :mod:`salbench.metrics`.
 
-Every kernel works on flat (1-D, C-order) float64 arrays (``mean_z_at`` also on uint8 codes) and accumulates in
-float64, with
-``fastmath=False`` and ``error_model="numpy"`` so that x/0 gives inf/nan as in MATLAB
+Every kernel works on flat (1-D, C-order) float64 arrays (``mean_z_at`` also on uint8 codes) and accumulates
+in float64, with ``fastmath=False`` and ``error_model="numpy"`` so that x/0 gives inf/nan as in MATLAB
 (``../shared/specs/metrics.md`` section 1.2). Randomness never happens here: the callers draw it in
 vectorised numpy from an explicit generator and pass the arrays in.
 """
