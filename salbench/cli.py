@@ -40,6 +40,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_dataset(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from .data.check import check_dataset
+
+    options = {"fixations": args.fixations}
+    if args.layout:
+        options["layout"] = args.layout
+    report = check_dataset(args.dataset, args.root, args.split, decode=not args.no_decode,
+                           progress=not args.quiet, **options)
+
+    def count(found, expected):
+        return f"{found}" if expected is None else f"{found} / {expected}"
+
+    rows = [[s.split, count(s.videos, s.expected_videos),
+             "" if s.shots is None else count(s.shots, s.expected_shots), count(s.frames, s.expected_frames),
+             "OK" if s.ok else f"{len(s.problems)} problem(s)"] for s in report.splits]
+    print(f"{args.dataset} at {args.root} (found / expected by the card)")
+    print(tabulate(rows, headers=["split", "videos", "shots", "frames", "status"], tablefmt="github"))
+    for warning in dict.fromkeys(w for s in report.splits for w in s.warnings):
+        print(f"warning: {warning}")
+    if report.problems:
+        print(f"\n{len(report.problems)} problem(s):")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        return 1
+    print("\nOK: every file listed and decoded, counts as expected" if not args.no_decode
+          else "\nOK: counts as expected (files not decoded: --no-decode)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salbench",
@@ -58,6 +89,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-timing", action="store_true", help="skip the evaluate_frame timing")
     run.add_argument("--repeats", type=int, default=30, help="timed evaluate_frame calls (default: 30)")
     run.set_defaults(func=_cmd_run)
+
+    check = sub.add_parser(
+        "check-dataset",
+        help="validate a local dataset copy against its card",
+        description="Validate a local copy of a dataset (after a download, say): lists every split, compares "
+        "video/shot/frame counts with the dataset card (or, for a synthetic tree, with its SYNTHETIC.json), "
+        "decodes every frame, GT map and fixation file, and compares fixation PNGs with the .mat files. "
+        "Prints a summary table and every problem with its path; exits with 1 when there is a problem.",
+    )
+    check.add_argument("--dataset", required=True, help="dataset id: dhf1k, hollywood2, ucf_sports or synthetic")
+    check.add_argument("--root", required=True, help="the dataset's top folder, as downloaded")
+    check.add_argument("--split", action="append",
+                       help="split to check (repeatable; default: every split of the card)")
+    check.add_argument("--no-decode", action="store_true",
+                       help="only list files and compare counts; do not decode images (fast)")
+    check.add_argument("--fixations", choices=("png", "mat"), default="png",
+                       help="fixation source to read (default: png; both are compared anyway)")
+    check.add_argument("--layout", choices=("official", "split", "raw-video"),
+                       help="DHF1K only: force a layout instead of detecting it")
+    check.add_argument("--quiet", action="store_true", help="no progress bar")
+    check.set_defaults(func=_cmd_check_dataset)
     return parser
 
 
@@ -70,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*argv, "run"])
     try:
         return args.func(args)
-    except (ValueError, OSError) as err:
+    except (ValueError, OSError, KeyError) as err:
         if args.debug:
             raise
         print(f"salbench: error: {err}", file=sys.stderr)

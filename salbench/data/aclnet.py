@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .cards import DatasetCard
-from .dataset import Dataset, read_video_folder
+from .dataset import Dataset, VideoCollector
 from .errors import DatasetError
 from .listing import list_subfolders
 
@@ -28,7 +28,8 @@ def _split_folder(card: DatasetCard, root: Path, split: str) -> Path:
     return base
 
 
-def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str = "png") -> Dataset:
+def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str = "png",
+                    errors: str = "raise") -> Dataset:
     """One :class:`Video` per shot folder, ordered by (clip number, shot number); ``group`` is the clip."""
     base = _split_folder(card, root, split)
     shots = []
@@ -41,23 +42,25 @@ def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str
     if not shots:
         raise DatasetError(f"no shot folders in {base}")
     shots.sort(key=lambda item: item[0])
-    has_gt = card.split(split).has_gt
-    videos = [read_video_folder(folder, name=folder.name, split=split, fps=card.fps, has_gt=has_gt,
-                                fixation_source=fixations, group=clip) for _, folder, clip in shots]
-    return Dataset(card, Path(root), split, videos, "hollywood2")
+    collector = VideoCollector(errors)
+    for _, folder, clip in shots:
+        collector.add(folder=folder, name=folder.name, split=split, fps=card.fps, has_gt=card.split(split).has_gt,
+                      fixation_source=fixations, group=clip)
+    return Dataset(card, Path(root), split, collector.videos, "hollywood2", collector.problems)
 
 
-def open_ucf_sports(card: DatasetCard, root: Path, split: str, *, fixations: str = "png") -> Dataset:
+def open_ucf_sports(card: DatasetCard, root: Path, split: str, *, fixations: str = "png",
+                    errors: str = "raise") -> Dataset:
     """One :class:`Video` per ``<Class>-<NNN>`` folder, in natural order; ``category`` is the class."""
     base = _split_folder(card, root, split)
-    videos = []
-    has_gt = card.split(split).has_gt
-    for folder in list_subfolders(base):
+    collector = VideoCollector(errors)
+    folders = list_subfolders(base)
+    if not folders:
+        raise DatasetError(f"no clip folders in {base}")
+    for folder in folders:
         match = _UCF_CLIP.match(folder.name)
         if match is None:
             raise DatasetError(f"unexpected folder {folder}: UCF-Sports clip folders are named like Diving-Side-001")
-        videos.append(read_video_folder(folder, name=folder.name, split=split, fps=card.fps, has_gt=has_gt,
-                                        fixation_source=fixations, category=match[1]))
-    if not videos:
-        raise DatasetError(f"no clip folders in {base}")
-    return Dataset(card, Path(root), split, videos, "ucf_sports")
+        collector.add(folder=folder, name=folder.name, split=split, fps=card.fps, has_gt=card.split(split).has_gt,
+                      fixation_source=fixations, category=match[1])
+    return Dataset(card, Path(root), split, collector.videos, "ucf_sports", collector.problems)

@@ -48,6 +48,7 @@ class SplitCard:
     n_frames: int | None = None
     min_frames: int | None = None
     max_frames: int | None = None
+    accept_n_videos: tuple[int, ...] = ()  # other video counts of known variants of the release (a warning)
 
     def contains(self, video_id: int) -> bool:
         return self.ids is not None and self.ids[0] <= video_id <= self.ids[1]
@@ -109,6 +110,7 @@ def parse_card(path: Path) -> DatasetCard:
             ids=_parse_ids(spec["ids"], path) if "ids" in spec else None, folder=spec.get("folder"),
             n_videos=spec.get("n_videos"), n_shots=spec.get("n_shots"), n_frames=spec.get("n_frames"),
             min_frames=spec.get("min_frames"), max_frames=spec.get("max_frames"),
+            accept_n_videos=tuple(spec.get("accept_n_videos", ())),
         )
     known = set(_REQUIRED) | {"frame_size", "observers", "group_by", "download"}
     return DatasetCard(
@@ -124,6 +126,8 @@ def parse_card(path: Path) -> DatasetCard:
 def load_card(dataset_id: str) -> DatasetCard:
     """The card ``datasets/<dataset_id>.toml``."""
     path = cards_dir() / f"{dataset_id}.toml"
+    if not path.is_file():
+        raise DatasetError(f"no dataset card {path.name} in {path.parent}; cards: {list_cards()}")
     card = parse_card(path)
     if card.id != dataset_id:
         raise DatasetError(f"{path} declares id {card.id!r}, expected {dataset_id!r}")

@@ -15,8 +15,10 @@ from .video import ImageFrames, Video
 class Dataset(Sequence[Video]):
     """The videos of one split, in a stable sorted order; index by position or by video name."""
 
-    def __init__(self, card: DatasetCard, root: Path, split: str, videos: list[Video], layout: str) -> None:
+    def __init__(self, card: DatasetCard, root: Path, split: str, videos: list[Video], layout: str,
+                 problems: list[str] | None = None) -> None:
         self.card = card
+        self.problems = problems or []  # videos left out when opened with errors="collect"
         self.name = card.id
         self.root = Path(root)
         self.split = split
@@ -52,6 +54,27 @@ class Dataset(Sequence[Video]):
 
     def __repr__(self) -> str:
         return f"Dataset({self.name!r}, split={self.split!r}, videos={len(self)}, root={str(self.root)!r})"
+
+
+class VideoCollector:
+    """Builds the video list of a split: ``errors="raise"`` stops at the first broken video folder,
+    ``errors="collect"`` leaves it out and records the problem (what ``check-dataset`` needs)."""
+
+    def __init__(self, errors: str) -> None:
+        if errors not in ("raise", "collect"):
+            raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
+        self.errors = errors
+        self.videos: list[Video] = []
+        self.problems: list[str] = []
+
+    def add(self, **kwargs: object) -> None:
+        """Read one video folder (arguments of :func:`read_video_folder`)."""
+        try:
+            self.videos.append(read_video_folder(**kwargs))
+        except DatasetError as err:
+            if self.errors == "raise":
+                raise
+            self.problems.append(str(err))
 
 
 def _stems(files: Sequence[Path]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .cards import DatasetCard
-from .dataset import Dataset, read_video_folder
+from .dataset import Dataset, VideoCollector
 from .errors import DatasetError
 from .listing import list_subfolders
 
@@ -43,7 +43,7 @@ def _video_files(root: Path) -> dict[int, Path]:
 
 
 def open_dhf1k(card: DatasetCard, root: Path, split: str, *, layout: str | None = None,
-               fixations: str = "png") -> Dataset:
+               fixations: str = "png", errors: str = "raise") -> Dataset:
     """Open a DHF1K copy (or a synthetic look-alike) at ``root``; see the module docstring for the layouts.
 
     Parameters
@@ -53,6 +53,8 @@ def open_dhf1k(card: DatasetCard, root: Path, split: str, *, layout: str | None 
     fixations : {"png", "mat"}
         Read fixations from ``fixation/NNNN.png > 0`` or from ``fixation/maps/NNNN.mat`` (variable ``I``, what
         the official MATLAB evaluation reads).
+    errors : {"raise", "collect"}
+        Stop at the first broken video, or leave broken videos out and list them in ``dataset.problems``.
     """
     if layout is not None and layout not in LAYOUTS:
         raise ValueError(f"unknown DHF1K layout {layout!r}; choose one of {list(LAYOUTS)}")
@@ -69,19 +71,20 @@ def open_dhf1k(card: DatasetCard, root: Path, split: str, *, layout: str | None 
             f"no video of split {split!r} (ids {low:04d}-{high:04d}) under {root}: expected annotation/NNNN/, "
             f"{split}/NNNN/ (with images/, maps/, fixation/) or video/NNN.AVI"
         )
-    videos = []
+    collector = VideoCollector(errors)
     for video_id in ids:
         name = f"{video_id:04d}"
         folder = folders.get(video_id)
-        if folder is None:
-            if split_card.has_gt:
-                raise DatasetError(f"video {name}: {videos_files[video_id]} exists but its annotation folder "
-                                   f"(annotation/{name}/ or {split}/{name}/ with maps/ and fixation/) is missing")
-            folder = root / "annotation" / name
-        videos.append(read_video_folder(
-            folder, name=name, split=split, fps=card.fps, has_gt=split_card.has_gt, fixation_source=fixations,
-            video_file=videos_files.get(video_id), prefer_video_file=layout == "raw-video",
-        ))
+        if folder is None and split_card.has_gt:
+            problem = (f"video {name}: {videos_files[video_id]} exists but its annotation folder "
+                       f"(annotation/{name}/ or {split}/{name}/ with maps/ and fixation/) is missing")
+            if errors == "raise":
+                raise DatasetError(problem)
+            collector.problems.append(problem)
+            continue
+        collector.add(folder=folder or root / "annotation" / name, name=name, split=split, fps=card.fps,
+                      has_gt=split_card.has_gt, fixation_source=fixations, video_file=videos_files.get(video_id),
+                      prefer_video_file=layout == "raw-video")
     detected = layout or ("split" if any(f.parent.name in ("train", "val", "test") for f in folders.values())
                           else "official")
-    return Dataset(card, root, split, videos, detected)
+    return Dataset(card, root, split, collector.videos, detected, collector.problems)
