@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from . import __version__
 
 NOT_YET = (
-    "Not implemented yet: dataset adapters and the synthetic dataset, predictors (baselines, SalFoM), the\n"
-    "prediction/metrics caches and the leaderboard. Until they land, `salbench run` checks the metrics only;\n"
-    "it does not score any model."
+    "Not implemented yet: predictors (baselines, SalFoM), the prediction/metrics caches and the leaderboard.\n"
+    "Until they land, `salbench run` checks the metrics only; it does not score any model. The dataset layer\n"
+    "is ready: `salbench check-dataset --help`."
 )
 
 

@@ -19,6 +19,7 @@ def test_run_prints_the_self_check_and_what_is_missing():
     assert "FAILED" not in proc.stdout
     assert "ms/frame" in proc.stdout
     assert "Not implemented yet" in proc.stdout and "does not score any model" in proc.stdout
+    assert "check-dataset" in proc.stdout
 
 
 def test_help_and_version():
