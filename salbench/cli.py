@@ -104,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="split to check (repeatable; default: every split of the card)")
     check.add_argument("--no-decode", action="store_true",
                        help="only list files and compare counts; do not decode images (fast)")
-    check.add_argument("--fixations", choices=("png", "mat"), default="png",
-                       help="fixation source to read (default: png; both are compared anyway)")
+    check.add_argument("--fixations", choices=("auto", "png", "mat"), default="auto",
+                       help="fixation source to read (default: auto, the .mat files when present; "
+                       "PNG and .mat are compared anyway)")
     check.add_argument("--layout", choices=("official", "split", "raw-video"),
                        help="DHF1K only: force a layout instead of detecting it")
     check.add_argument("--quiet", action="store_true", help="no progress bar")

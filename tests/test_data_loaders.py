@@ -35,11 +35,13 @@ def test_dhf1k_official_layout(synthetic_root):
     assert v.frame(-1).shape == (36, 64, 3)
     with pytest.raises(IndexError, match="out of range"):
         v.frame(len(v))
-    mat = data.open_dataset("synthetic", root, "val", fixations="mat")["0601"]
+    png = data.open_dataset("synthetic", root, "val", fixations="png")["0601"]
     for i in range(len(v)):
-        np.testing.assert_array_equal(mat.fixations(i), v.fixations(i))
+        np.testing.assert_array_equal(png.fixations(i), v.fixations(i))
         assert v.fixation_disagreements(i) == 0
-    assert mat.provenance["fixation_source"] == "mat" and v.provenance["frame_source"] == "png"
+    # the .mat files are preferred when they exist (what the official evaluation reads)
+    assert v.provenance["fixation_source"] == "mat" and png.provenance["fixation_source"] == "png"
+    assert v.provenance["frame_source"] == "png"
 
 
 def test_dhf1k_test_split_without_gt_and_avi_only_video(synthetic_root):
@@ -148,7 +150,7 @@ def test_size_mismatch_names_both_files(synthetic_root, tmp_path):
 
 
 def test_wrong_split_empty_root_and_ambiguous_copy(synthetic_root, tmp_path):
-    with pytest.raises(ValueError, match=r"no split 'dev'.*\['test', 'train', 'val'\]"):
+    with pytest.raises(DatasetError, match=r"no split 'dev'.*datasets/dhf1k\.toml.*\['test', 'train', 'val'\]"):
         data.open_dataset("dhf1k", tmp_path, "dev")
     with pytest.raises(DatasetError, match=r"no video of split 'val' \(ids 0601-0700\)"):
         data.open_dataset("dhf1k", tmp_path, "val")
@@ -163,6 +165,17 @@ def test_wrong_split_empty_root_and_ambiguous_copy(synthetic_root, tmp_path):
         data.open_dataset("hollywood2", tmp_path / "h2", "train")
     with pytest.raises(DatasetError, match=r"missing folder .*testing"):
         data.open_dataset("hollywood2", tmp_path / "h2", "test")
+
+
+def test_empty_video_folder_names_the_missing_folder(synthetic_root, tmp_path):
+    root = _tree(tmp_path, synthetic_root("dhf1k"))
+    shutil.rmtree(root / "annotation/0602")
+    (root / "annotation/0602").mkdir()
+    with pytest.raises(DatasetError, match=r"missing folder: .*annotation/0602/maps"):
+        data.open_dataset("synthetic", root, "val")
+    (root / "annotation/0602/maps").mkdir()
+    with pytest.raises(DatasetError, match=r"no GT map PNGs in .*annotation/0602/maps"):
+        data.open_dataset("synthetic", root, "val")
 
 
 def test_fixations_alias_and_fixation_maps_not_counted(synthetic_root, tmp_path):

@@ -43,9 +43,11 @@ def open_dataset(name: str, root: str | Path, split: str, **options: object) -> 
         The dataset's top folder, as downloaded.
     split : str
         ``"train"``, ``"val"`` or ``"test"``, as the dataset's card defines them; an undefined split raises
-        ``ValueError`` listing the card's splits.
+        :class:`DatasetError` (a ``ValueError``) listing the card's splits.
     **options
-        ``fixations="png" | "mat"`` for all; ``layout=`` for DHF1K; ``fps=`` for ``"folder"``.
+        ``fixations="auto" | "png" | "mat"`` for all ("auto", the default, prefers ``fixation/maps/*.mat``
+        when present, as the official evaluation does); ``layout=`` for DHF1K; ``fps=`` for ``"folder"``;
+        ``errors="raise" | "collect"`` (leave broken videos out, listed in ``dataset.problems``).
     """
     if name == "folder":
         return open_folder(Path(root), split, **options)

@@ -28,7 +28,7 @@ def _split_folder(card: DatasetCard, root: Path, split: str) -> Path:
     return base
 
 
-def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str = "png",
+def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str = "auto",
                     errors: str = "raise") -> Dataset:
     """One :class:`Video` per shot folder, ordered by (clip number, shot number); ``group`` is the clip."""
     base = _split_folder(card, root, split)
@@ -49,7 +49,7 @@ def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str
     return Dataset(card, Path(root), split, collector.videos, "hollywood2", collector.problems)
 
 
-def open_ucf_sports(card: DatasetCard, root: Path, split: str, *, fixations: str = "png",
+def open_ucf_sports(card: DatasetCard, root: Path, split: str, *, fixations: str = "auto",
                     errors: str = "raise") -> Dataset:
     """One :class:`Video` per ``<Class>-<NNN>`` folder, in natural order; ``category`` is the class."""
     base = _split_folder(card, root, split)

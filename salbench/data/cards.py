@@ -75,9 +75,12 @@ class DatasetCard:
     path: Path | None = None
 
     def split(self, name: str) -> SplitCard:
-        """The split ``name``; an undefined split raises ``ValueError`` listing the card's splits."""
+        """The split ``name``; an undefined split raises :class:`DatasetError` (a ``ValueError``) listing the
+        card's splits and naming the card."""
         if name not in self.splits:
-            raise ValueError(f"dataset {self.id!r} has no split {name!r}; its card defines {sorted(self.splits)}")
+            where = f" ({self.path})" if self.path else ""
+            raise DatasetError(f"dataset {self.id!r} has no split {name!r}; its card{where} defines "
+                               f"{sorted(self.splits)}")
         return self.splits[name]
 
 

@@ -96,7 +96,7 @@ def _check_pairing(reference: Sequence[Path], other: Sequence[Path], other_dir: 
     raise DatasetError(f"the files of {other_dir} and {reference[0].parent} are not in the same order")
 
 
-def read_video_folder(folder: Path, *, name: str, split: str, fps: float, has_gt: bool, fixation_source: str = "png",
+def read_video_folder(folder: Path, *, name: str, split: str, fps: float, has_gt: bool, fixation_source: str = "auto",
                       video_file: Path | None = None, prefer_video_file: bool = False, group: str | None = None,
                       category: str | None = None) -> Video:
     """A :class:`Video` from ``folder/{images,maps,fixation,fixation/maps}``, checked file by file.

@@ -43,16 +43,16 @@ def _video_files(root: Path) -> dict[int, Path]:
 
 
 def open_dhf1k(card: DatasetCard, root: Path, split: str, *, layout: str | None = None,
-               fixations: str = "png", errors: str = "raise") -> Dataset:
+               fixations: str = "auto", errors: str = "raise") -> Dataset:
     """Open a DHF1K copy (or a synthetic look-alike) at ``root``; see the module docstring for the layouts.
 
     Parameters
     ----------
     layout : {"official", "split", "raw-video"} or None
         None auto-detects. "raw-video" takes frames from ``video/NNN.AVI`` even where ``images/`` exists.
-    fixations : {"png", "mat"}
-        Read fixations from ``fixation/NNNN.png > 0`` or from ``fixation/maps/NNNN.mat`` (variable ``I``, what
-        the official MATLAB evaluation reads).
+    fixations : {"auto", "png", "mat"}
+        Read fixations from ``fixation/maps/NNNN.mat`` (variable ``I``, what the official MATLAB evaluation
+        reads) or ``fixation/NNNN.png > 0``; "auto" prefers the ``.mat`` files when they exist.
     errors : {"raise", "collect"}
         Stop at the first broken video, or leave broken videos out and list them in ``dataset.problems``.
     """

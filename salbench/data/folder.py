@@ -19,7 +19,7 @@ def folder_card(fps: float) -> DatasetCard:
                        splits=splits)
 
 
-def open_folder(root: Path, split: str, *, fps: float = 30.0, fixations: str = "png") -> Dataset:
+def open_folder(root: Path, split: str, *, fps: float = 30.0, fixations: str = "auto") -> Dataset:
     """Open ``root/<split>/<video>/...`` if ``root/<split>`` exists, else ``root/<video>/...``."""
     root = Path(root)
     if not root.is_dir():

@@ -77,7 +77,10 @@ class Video:
     maps, fixations : list of Path or None
         GT map PNGs and fixation PNGs, one per frame (None for a split without ground truth).
     fixation_mats : list of Path or None
-        The ``fixation/maps/*.mat`` files (variable ``I``), used when ``fixation_source == "mat"``.
+        The ``fixation/maps/*.mat`` files (variable ``I``).
+    fixation_source : {"auto", "png", "mat"}
+        Where fixations come from; "auto" prefers the ``.mat`` files when they exist (both agree on the real
+        data; :meth:`fixation_disagreements` checks it).
     fps : float
         Frame rate from the dataset card.
     group : str, optional
@@ -89,9 +92,11 @@ class Video:
     def __init__(self, name: str, *, frames: FrameSource | None, maps: list[Path] | None,
                  fixations: list[Path] | None, fixation_mats: list[Path] | None = None, fps: float,
                  split: str, group: str | None = None, category: str | None = None,
-                 fixation_source: str = "png", location: Path | None = None) -> None:
-        if fixation_source not in ("png", "mat"):
-            raise ValueError(f"fixation_source must be 'png' or 'mat', got {fixation_source!r}")
+                 fixation_source: str = "auto", location: Path | None = None) -> None:
+        if fixation_source not in ("auto", "png", "mat"):
+            raise ValueError(f"fixations must be 'auto', 'png' or 'mat', got {fixation_source!r}")
+        if fixation_source == "auto":  # the .mat files are what the official MATLAB evaluation reads
+            fixation_source = "mat" if fixation_mats is not None else "png"
         if fixation_source == "mat" and maps is not None and fixation_mats is None:
             raise DatasetError(f"video {name}: fixations='mat' asked for, but there is no fixation/maps folder "
                                f"in {location}")
