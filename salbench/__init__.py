@@ -3,7 +3,8 @@
 Subpackages: :mod:`salbench.metrics` (CC, NSS, SIM, KLD, AUC-Judd, shuffled AUC and MATLAB ``imresize``).
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 try:
     __version__ = _version("salbench")

@@ -192,9 +192,11 @@ def test_generic_folder_layout(tmp_path):
         for sub in ("images", "maps", "fixation"):
             (tmp_path / video / sub).mkdir(parents=True)
         for i in range(n):
-            Image.fromarray(rng.integers(0, 256, (10, 12, 3), dtype=np.uint8)).save(tmp_path / video / "images" / f"{i}.png")
-            Image.fromarray(rng.integers(0, 256, (10, 12), dtype=np.uint8)).save(tmp_path / video / "maps" / f"{i}.png")
-            Image.fromarray((rng.random((10, 12)) > 0.9).astype(np.uint8) * 255).save(tmp_path / video / "fixation" / f"{i}.png")
+            folder = tmp_path / video
+            Image.fromarray(rng.integers(0, 256, (10, 12, 3), dtype=np.uint8)).save(folder / "images" / f"{i}.png")
+            Image.fromarray(rng.integers(0, 256, (10, 12), dtype=np.uint8)).save(folder / "maps" / f"{i}.png")
+            fixated = (rng.random((10, 12)) > 0.9).astype(np.uint8) * 255
+            Image.fromarray(fixated).save(folder / "fixation" / f"{i}.png")
     (tmp_path / "clipA" / "images" / ".hidden.png").write_bytes(b"")
     (tmp_path / "clipA" / "images" / "notes.txt").write_text("ignored")
     ds = data.open_dataset("folder", tmp_path, "test", fps=25.0)
