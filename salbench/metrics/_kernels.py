@@ -105,6 +105,14 @@ def mean_z_at(x: np.ndarray, idx: np.ndarray, mean: float, std: float) -> float:
 
 
 @numba.njit(**_JIT)
+def _smaller_share(a: float, b: float, sum_a: float, sum_b: float) -> tuple[float, float]:
+    """``(a, 0)`` if ``a/sum_a < b/sum_b`` else ``(0, b)``, compared without dividing; selects, not branches
+    (the comparison is unpredictable)."""
+    take_a = a * sum_b < b * sum_a
+    return (a if take_a else 0.0), (0.0 if take_a else b)
+
+
+@numba.njit(**_JIT)
 def similarity(p: np.ndarray, p_min: float, g: np.ndarray, g_min: float) -> float:
     """similarity.m for two non-constant maps, without a division per pixel.
 
@@ -126,23 +134,17 @@ def similarity(p: np.ndarray, p_min: float, g: np.ndarray, g_min: float) -> floa
     sum_a = a0 + a1
     sum_b = b0 + b1
     a0 = a1 = b0 = b1 = 0.0
-    for k in range(0, n2, 2):  # selects, not branches: the comparison is unpredictable
-        a = p[k] - p_min
-        b = g[k] - g_min
-        take_a = a * sum_b < b * sum_a
-        a0 += a if take_a else 0.0
-        b0 += 0.0 if take_a else b
-        a = p[k + 1] - p_min
-        b = g[k + 1] - g_min
-        take_a = a * sum_b < b * sum_a
-        a1 += a if take_a else 0.0
-        b1 += 0.0 if take_a else b
+    for k in range(0, n2, 2):
+        a, b = _smaller_share(p[k] - p_min, g[k] - g_min, sum_a, sum_b)
+        a0 += a
+        b0 += b
+        a, b = _smaller_share(p[k + 1] - p_min, g[k + 1] - g_min, sum_a, sum_b)
+        a1 += a
+        b1 += b
     for k in range(n2, p.size):
-        a = p[k] - p_min
-        b = g[k] - g_min
-        take_a = a * sum_b < b * sum_a
-        a0 += a if take_a else 0.0
-        b0 += 0.0 if take_a else b
+        a, b = _smaller_share(p[k] - p_min, g[k] - g_min, sum_a, sum_b)
+        a0 += a
+        b0 += b
     return (a0 + a1) / sum_a + (b0 + b1) / sum_b
 
 
@@ -202,9 +204,10 @@ def add_jitter(x: np.ndarray, u: np.ndarray) -> None:
 
 
 @numba.njit(**_JIT)
-def _count_at_least(s: np.ndarray, s_min: float, s_max: float, asc: np.ndarray, asc_raw: np.ndarray) -> np.ndarray:
-    """``out[j] = #{k : (s[k] - s_min)/(s_max - s_min) >= asc[j]}`` for ascending thresholds ``asc`` (ties
-    allowed) whose raw values are ``asc_raw``.
+def _threshold_histogram(s: np.ndarray, s_min: float, s_max: float, asc: np.ndarray,
+                         asc_raw: np.ndarray) -> np.ndarray:
+    """``hist[j]`` = number of pixels whose normalised value ``(s - s_min)/(s_max - s_min)`` is ``>=`` exactly
+    j of the ascending thresholds ``asc`` (ties allowed), whose raw values are ``asc_raw``.
 
     Pixels are sorted into B uniform buckets of the raw value, ``b(s) = int((s - s_min)*B/(s_max - s_min))``,
     a monotone function, and thresholds into the same buckets by their raw values. A pixel in bucket b is
@@ -266,13 +269,29 @@ def _count_at_least(s: np.ndarray, s_min: float, s_max: float, asc: np.ndarray, 
         for i in range(window):
             pos += padded[start + i] <= v
         hist[pos] += 1
+    return hist
 
-    out = np.empty(n_t, dtype=np.int64)
-    running = 0
-    for j in range(n_t, 0, -1):
-        running += hist[j]
-        out[j - 1] = running
-    return out
+
+@numba.njit(**_JIT)
+def judd_auc_from_histogram(hist: np.ndarray, n_pix: int, fp_offset: int) -> float:
+    """The AUC_Judd.m curve from ``hist`` (see :func:`_threshold_histogram`) over Nf = ``hist.size - 1``
+    thresholds: for t_i, the i-th largest, ``A_i`` = pixels with at least Nf - i + 1 thresholds ``<=`` their
+    value, ``tp_i = i/Nf``, ``fp_i = (A_i - i)/(Np - Nf)`` (``fp_offset`` 1: the TMFI/ViNet ``A_i - (i - 1)``);
+    the curve (0,0), points, (1,1) integrated with :func:`trapz_roc`."""
+    n_fix = hist.size - 1
+    fp = np.empty(n_fix + 2, dtype=np.float64)
+    tp = np.empty(n_fix + 2, dtype=np.float64)
+    fp[0] = 0.0
+    tp[0] = 0.0
+    n_neg = n_pix - n_fix
+    a_i = 0
+    for i in range(1, n_fix + 1):
+        a_i += hist[n_fix - i + 1]
+        tp[i] = i / n_fix
+        fp[i] = (a_i - (i - fp_offset)) / n_neg
+    fp[n_fix + 1] = 1.0
+    tp[n_fix + 1] = 1.0
+    return trapz_roc(fp, tp)
 
 
 @numba.njit(**_JIT)
@@ -293,18 +312,7 @@ def auc_judd(s: np.ndarray, s_min: float, s_max: float, fix_idx: np.ndarray, fp_
     asc = np.empty(n_fix, dtype=np.float64)
     for i in range(n_fix):
         asc[i] = (raw[i] - s_min) / rng
-    at_least = _count_at_least(s, s_min, s_max, asc, raw)
-    fp = np.empty(n_fix + 2, dtype=np.float64)
-    tp = np.empty(n_fix + 2, dtype=np.float64)
-    fp[0] = 0.0
-    tp[0] = 0.0
-    n_neg = n_pix - n_fix
-    for i in range(1, n_fix + 1):  # t_i = asc[Nf - i]
-        tp[i] = i / n_fix
-        fp[i] = (at_least[n_fix - i] - (i - fp_offset)) / n_neg
-    fp[n_fix + 1] = 1.0
-    tp[n_fix + 1] = 1.0
-    return trapz_roc(fp, tp)
+    return judd_auc_from_histogram(_threshold_histogram(s, s_min, s_max, asc, raw), n_pix, fp_offset)
 
 
 @numba.njit(**_JIT)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._kernels import _JIT, kld_term, trapz_roc
+from ._kernels import _JIT, _smaller_share, judd_auc_from_histogram, kld_term
 
 
 @numba.njit(**_JIT)
@@ -106,11 +106,9 @@ def joint_similarity(joint: np.ndarray, p_min: float, g_min: float) -> float:
         for w in range(256):
             c = joint[v * 256 + w]
             if c:
-                b = w - g_min
-                if a * sum_b < b * sum_a:
-                    picked_a += c * a
-                else:
-                    picked_b += c * b
+                share_a, share_b = _smaller_share(a, w - g_min, sum_a, sum_b)
+                picked_a += c * share_a
+                picked_b += c * share_b
     return picked_a / sum_a + picked_b / sum_b
 
 
@@ -140,11 +138,10 @@ def auc_judd(codes: np.ndarray, s: np.ndarray, s_min: float, s_max: float, fix_i
     n_pix = codes.size
     n_fix = fix_idx.size
     rng = s_max - s_min
-    values = np.empty(n_fix, dtype=np.float64)
+    asc = np.empty(n_fix, dtype=np.float64)
     for i in range(n_fix):
-        values[i] = (s[fix_idx[i]] - s_min) / rng
-    order = np.argsort(values, kind="mergesort")
-    asc = values[order]
+        asc[i] = (s[fix_idx[i]] - s_min) / rng
+    asc.sort()
     first = np.zeros(257, dtype=np.int64)  # first[L] = #thresholds at levels < L
     for i in range(n_fix):
         first[np.int64(codes[fix_idx[i]]) + 1] += 1
@@ -177,17 +174,4 @@ def auc_judd(codes: np.ndarray, s: np.ndarray, s_min: float, s_max: float, fix_i
         for i in range(c_max):
             pos += padded[start + i] <= v
         hist[pos] += 1
-
-    fp = np.empty(n_fix + 2, dtype=np.float64)
-    tp = np.empty(n_fix + 2, dtype=np.float64)
-    fp[0] = 0.0
-    tp[0] = 0.0
-    n_neg = n_pix - n_fix
-    running = 0
-    for i in range(1, n_fix + 1):  # t_i = asc[Nf - i]; A_i = #pixels with at least Nf - i + 1 thresholds <= value
-        running += hist[n_fix - i + 1]
-        tp[i] = i / n_fix
-        fp[i] = (running - (i - fp_offset)) / n_neg
-    fp[n_fix + 1] = 1.0
-    tp[n_fix + 1] = 1.0
-    return trapz_roc(fp, tp)
+    return judd_auc_from_histogram(hist, n_pix, fp_offset)
