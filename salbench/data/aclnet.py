@@ -20,47 +20,37 @@ _HOLLYWOOD_SHOT = re.compile(r"^actionclip(train|test)(\d{5})_(\d+)$")
 _UCF_CLIP = re.compile(r"^(.+)-(\d{3})$")
 
 
-def _split_folder(card: DatasetCard, root: Path, split: str) -> Path:
+def _open_clip_folders(card: DatasetCard, root: Path, split: str, pattern: re.Pattern, example: str,
+                       describe, layout: str, fixations: str, errors: str) -> Dataset:
+    """One :class:`Video` per folder of the split's folder, in natural order (so ``_10`` follows ``_9``);
+    a folder not named like ``example`` is a :class:`DatasetError`. ``describe(match)`` gives the video's
+    ``group``/``category``."""
     split_card = card.split(split)
     base = Path(root) / split_card.folder
     if not base.is_dir():
         raise DatasetError(f"missing folder {base} (split {split!r} of {card.id} lives in {split_card.folder}/)")
-    return base
+    folders = list_subfolders(base)
+    if not folders:
+        raise DatasetError(f"no {example}-style folders in {base}")
+    collector = VideoCollector(errors)
+    for folder in folders:
+        match = pattern.match(folder.name)
+        if match is None:
+            raise DatasetError(f"unexpected folder {folder}: {card.name} folders are named like {example}")
+        collector.add(folder=folder, name=folder.name, split=split, fps=card.fps, has_gt=split_card.has_gt,
+                      fixation_source=fixations, **describe(match))
+    return Dataset(card, Path(root), split, collector.videos, layout, collector.problems)
 
 
 def open_hollywood2(card: DatasetCard, root: Path, split: str, *, fixations: str = "auto",
                     errors: str = "raise") -> Dataset:
     """One :class:`Video` per shot folder, ordered by (clip number, shot number); ``group`` is the clip."""
-    base = _split_folder(card, root, split)
-    shots = []
-    for folder in list_subfolders(base):
-        match = _HOLLYWOOD_SHOT.match(folder.name)
-        if match is None:
-            raise DatasetError(f"unexpected folder {folder}: Hollywood-2 shot folders are named like "
-                               f"actioncliptest00001_1")
-        shots.append(((int(match[2]), int(match[3])), folder, f"actionclip{match[1]}{match[2]}"))
-    if not shots:
-        raise DatasetError(f"no shot folders in {base}")
-    shots.sort(key=lambda item: item[0])
-    collector = VideoCollector(errors)
-    for _, folder, clip in shots:
-        collector.add(folder=folder, name=folder.name, split=split, fps=card.fps, has_gt=card.split(split).has_gt,
-                      fixation_source=fixations, group=clip)
-    return Dataset(card, Path(root), split, collector.videos, "hollywood2", collector.problems)
+    return _open_clip_folders(card, root, split, _HOLLYWOOD_SHOT, "actioncliptest00001_1",
+                              lambda m: {"group": f"actionclip{m[1]}{m[2]}"}, "hollywood2", fixations, errors)
 
 
 def open_ucf_sports(card: DatasetCard, root: Path, split: str, *, fixations: str = "auto",
                     errors: str = "raise") -> Dataset:
     """One :class:`Video` per ``<Class>-<NNN>`` folder, in natural order; ``category`` is the class."""
-    base = _split_folder(card, root, split)
-    collector = VideoCollector(errors)
-    folders = list_subfolders(base)
-    if not folders:
-        raise DatasetError(f"no clip folders in {base}")
-    for folder in folders:
-        match = _UCF_CLIP.match(folder.name)
-        if match is None:
-            raise DatasetError(f"unexpected folder {folder}: UCF-Sports clip folders are named like Diving-Side-001")
-        collector.add(folder=folder, name=folder.name, split=split, fps=card.fps, has_gt=card.split(split).has_gt,
-                      fixation_source=fixations, category=match[1])
-    return Dataset(card, Path(root), split, collector.videos, "ucf_sports", collector.problems)
+    return _open_clip_folders(card, root, split, _UCF_CLIP, "Diving-Side-001", lambda m: {"category": m[1]},
+                              "ucf_sports", fixations, errors)

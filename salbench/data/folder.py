@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .cards import DatasetCard, SplitCard
-from .dataset import Dataset, read_video_folder
+from .dataset import Dataset, VideoCollector
 from .errors import DatasetError
 from .listing import list_subfolders
 
@@ -19,7 +19,8 @@ def folder_card(fps: float) -> DatasetCard:
                        splits=splits)
 
 
-def open_folder(root: Path, split: str, *, fps: float = 30.0, fixations: str = "auto") -> Dataset:
+def open_folder(root: Path, split: str, *, fps: float = 30.0, fixations: str = "auto",
+                errors: str = "raise") -> Dataset:
     """Open ``root/<split>/<video>/...`` if ``root/<split>`` exists, else ``root/<video>/...``."""
     root = Path(root)
     if not root.is_dir():
@@ -30,6 +31,8 @@ def open_folder(root: Path, split: str, *, fps: float = 30.0, fixations: str = "
     folders = [f for f in list_subfolders(base) if (f / "maps").is_dir() or (f / "images").is_dir()]
     if not folders:
         raise DatasetError(f"no video folders in {base}: expected <video>/images/, <video>/maps/, <video>/fixation/")
-    videos = [read_video_folder(f, name=f.name, split=split, fps=fps, has_gt=(f / "maps").is_dir(),
-                                fixation_source=fixations) for f in folders]
-    return Dataset(card, root, split, videos, "folder")
+    collector = VideoCollector(errors)
+    for folder in folders:
+        collector.add(folder=folder, name=folder.name, split=split, fps=fps, has_gt=(folder / "maps").is_dir(),
+                      fixation_source=fixations)
+    return Dataset(card, root, split, collector.videos, "folder", collector.problems)

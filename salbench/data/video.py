@@ -223,14 +223,21 @@ class Video:
         return self._check_shape(read_grey(path) > 0, str(path), index)
 
     def fixation_disagreements(self, index: int) -> int:
-        """Pixels where the PNG and the ``.mat`` fixations of frame ``index`` differ (validation mode)."""
+        """Pixels where the PNG and the ``.mat`` fixations of frame ``index`` differ (validation mode).
+
+        The source in use comes from the cache; only the other one is read."""
         i = self._check_index(index)
         self._require_gt()
         if self._fixation_mats is None or self._fixations is None:
             return 0
-        png = read_grey(self._fixations[i]) > 0
-        mat = read_fixation_mat(self._fixation_mats[i])
-        if png.shape != mat.shape:
-            raise DatasetError(f"{self._fixations[i]} has size {png.shape} but {self._fixation_mats[i]} has "
-                               f"{mat.shape}")
-        return int(np.count_nonzero(png != mat))
+        in_use = self.fixations(i)
+        if self.fixation_source == "mat":
+            other_path = self._fixations[i]
+            other = read_grey(other_path) > 0
+        else:
+            other_path = self._fixation_mats[i]
+            other = read_fixation_mat(other_path)
+        if other.shape != in_use.shape:
+            raise DatasetError(f"{other_path} has size {other.shape} but the frame's other fixation file has "
+                               f"{in_use.shape}")
+        return int(np.count_nonzero(in_use != other))
