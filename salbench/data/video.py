@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,17 +52,21 @@ class _LRU:
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the GT cache reads frames from several threads
 
     def get(self, index: int, load: Callable[[int], np.ndarray]) -> np.ndarray:
-        item = self._items.get(index)
-        if item is None:
-            item = load(index)
-            item.setflags(write=False)  # cached arrays are shared: callers must copy to modify
+        with self._lock:
+            item = self._items.get(index)
+            if item is not None:
+                self._items.move_to_end(index)
+                return item
+        item = load(index)  # outside the lock: decoding runs in parallel
+        item.setflags(write=False)  # cached arrays are shared: callers must copy to modify
+        with self._lock:
             self._items[index] = item
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        else:
             self._items.move_to_end(index)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
         return item
 
 
@@ -156,6 +161,42 @@ class Video:
             "fixation_source": self.fixation_source,
             "location": str(self.location),
         }
+
+    @property
+    def stems(self) -> list[str]:
+        """The file stems of the frames' GT maps (or of the frame images; ``"0001"``, ... for a video file)."""
+        if self._maps is not None:
+            return [p.stem for p in self._maps]
+        files = getattr(self._frames, "files", None)
+        if files is not None:
+            return [p.stem for p in files]
+        return [f"{i + 1:04d}" for i in range(len(self))]
+
+    def fingerprint(self, what: str = "all") -> str:
+        """A short hash of the names and byte sizes of the video's files (``what``: "gt", "frames" or "all").
+
+        Caches store it: a video whose files change is recomputed. Sizes, not modification times, so that
+        copying a dataset keeps its caches valid."""
+        from ..protocol import stable_hash
+
+        groups: list[object] = [self.name, len(self), self.fixation_source if what != "frames" else ""]
+        lists = []
+        if what in ("gt", "all"):
+            lists += [self._maps, self._fixation_mats if self.fixation_source == "mat" else self._fixations]
+        if what in ("frames", "all"):
+            lists.append(getattr(self._frames, "files", None) or ([self._frames.location] if self._frames else None))
+        for paths in lists:
+            if paths is None:
+                groups.append(None)
+                continue
+            entries = []
+            for p in paths:
+                try:
+                    entries.append((p.name, p.stat().st_size))
+                except OSError:
+                    entries.append((p.name, -1))
+            groups.append(entries)
+        return stable_hash(groups)
 
     def __repr__(self) -> str:
         return f"Video({self.name!r}, split={self.split!r}, frames={len(self)}, has_gt={self.has_gt})"
