@@ -23,15 +23,15 @@ DEFAULT_RESULTS = "results"
 # --- shared option groups ------------------------------------------------------------------------------------
 
 
-def _add_dataset_options(parser: argparse.ArgumentParser, *, default_split: str = "val") -> None:
+def _add_dataset_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("dataset")
     group.add_argument("--dataset", default="synthetic",
                        help="dataset id: dhf1k, hollywood2, ucf_sports, synthetic or folder (default: synthetic, "
                        "the demo dataset built under RESULTS/synthetic when --root is not given)")
     group.add_argument("--root", help="the dataset's top folder, as downloaded (required except for synthetic)")
-    group.add_argument("--split", default=default_split,
-                       help=f"split to use, as the dataset card defines it (default: {default_split}; DHF1K's test "
-                       "labels are withheld, so local DHF1K numbers are val numbers)")
+    group.add_argument("--split",
+                       help="split to use, as the dataset card defines it (default: val where the card has one, "
+                       "else test; DHF1K's test labels are withheld, so local DHF1K numbers are val numbers)")
     group.add_argument("--fixations", choices=("auto", "png", "mat"), default="auto",
                        help="fixation source (default: auto, the .mat files when present, as the official "
                        "evaluation reads them)")
@@ -127,6 +127,16 @@ def _protocol(args: argparse.Namespace):
                     metrics=metrics)
 
 
+def _split(args: argparse.Namespace) -> str:
+    """--split, or the card's val split, else its test split (Hollywood-2 and UCF-Sports have no val)."""
+    if args.split is None:
+        from .data import load_card
+
+        splits = load_card(args.dataset).splits if args.dataset != "folder" else {"test": None}
+        args.split = "val" if "val" in splits else "test"
+    return args.split
+
+
 def _cache_root(args: argparse.Namespace) -> Path:
     return Path(args.results) / "cache"
 
@@ -141,16 +151,19 @@ def _open(args: argparse.Namespace, *, build_demo: bool = True):
             raise ValueError(f"--root is required for dataset {args.dataset!r} (the folder you downloaded)")
         demo = Path(args.results) / "synthetic"
         root = ensure_demo_dataset(demo, progress=not args.quiet) if build_demo else demo
-    return open_dataset(args.dataset, root, args.split, fixations=args.fixations)
+    return open_dataset(args.dataset, root, _split(args), fixations=args.fixations)
 
 
 def _specs(args: argparse.Namespace, default: Sequence[str] | None):
+    from . import registry
     from .runner import PredictorSpec
 
     texts = args.predictor or list(default or [])
     if not texts:
         raise ValueError("name at least one predictor with --predictor (see `salbench list`)")
     specs = [PredictorSpec.parse(t) for t in texts]
+    for spec in specs:  # unknown names fail before any dataset is opened
+        registry.get_factory(spec.name)
     labels = [s.label for s in specs]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
@@ -187,8 +200,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import DEFAULT_PREDICTORS, evaluate, parse_shard, predict
 
     protocol = _protocol(args)
+    specs = _specs(args, DEFAULT_PREDICTORS)
     dataset = _open(args)
-    built = _build(args, dataset, _specs(args, DEFAULT_PREDICTORS))
+    built = _build(args, dataset, specs)
     results = []
     for predictor, pid in built:
         predict(predictor, pid, dataset, _cache_root(args), shard=parse_shard(None, {}), storage=args.storage,
@@ -203,8 +217,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from .runner import parse_shard, predict
 
     shard = parse_shard(args.shard)
+    specs = _specs(args, None)
     dataset = _open(args)
-    for predictor, pid in _build(args, dataset, _specs(args, None)):
+    for predictor, pid in _build(args, dataset, specs):
         report = predict(predictor, pid, dataset, _cache_root(args), shard=shard, storage=args.storage,
                          progress=not args.quiet)
         print(f"{pid.display}: shard {shard[0]}/{shard[1]} of {dataset.name}/{dataset.split}: "
@@ -217,8 +232,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .runner import evaluate
 
     protocol = _protocol(args)
+    specs = _specs(args, None)
     dataset = _open(args)
-    for predictor, pid in _build(args, dataset, _specs(args, None)):
+    for predictor, pid in _build(args, dataset, specs):
         result = evaluate(predictor, pid, dataset, _cache_root(args), protocol, storage=args.storage,
                           n_jobs=args.jobs, progress=not args.quiet)
         fs = result.record["frame_set"]
@@ -229,7 +245,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from .runner import find_runs
 
-    runs = find_runs(_cache_root(args), args.dataset, args.split, _protocol(args), args.predictor)
+    runs = find_runs(_cache_root(args), args.dataset, _split(args), _protocol(args), args.predictor)
     if not runs:
         raise ValueError(f"no evaluated run of {args.dataset}/{args.split} under these protocol options in "
                          f"{_cache_root(args)}; run `salbench evaluate` (or `salbench run`) first")
@@ -245,7 +261,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .runner import find_runs
     from .stats import compare
 
-    runs = find_runs(_cache_root(args), args.dataset, args.split, _protocol(args), [args.a, args.b])
+    runs = find_runs(_cache_root(args), args.dataset, _split(args), _protocol(args), [args.a, args.b])
     found = {r.record["predictor"]["label"] for r in runs} | {r.record["predictor"]["name"] for r in runs}
     for wanted in (args.a, args.b):
         if wanted not in found:
