@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from .protocol import Protocol, frame_streams, frame_subset, stable_hash
 
 log = logging.getLogger("salbench")
 
-CHUNK = 64  # frames read and scored together
+CHUNK = 16  # frames read and scored together (the next chunk is read meanwhile)
 
 
 @dataclass
@@ -148,31 +149,41 @@ def resize_prediction(pred: np.ndarray, size: tuple[int, int], protocol: Protoco
 def score_video(video: Any, frames: np.ndarray, predictions: PredictionCache, gt: GroundTruthCache,
                 fixations: Fixations, sampler: OtherMapSampler | None, protocol: Protocol, n_jobs: int,
                 on_frames: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
-    """Per-frame scores of one video (frames = its sorted evaluated indices)."""
+    """Per-frame scores of one video (``frames``: its sorted evaluated indices).
+
+    Frames are read in chunks; the next chunk is read on a helper thread while the current one is scored (the
+    metric kernels release the GIL), so reading the caches and scoring overlap.
+    """
     size = fixations.size
     parts: dict[str, list[np.ndarray]] = {m: [] for m in protocol.metrics}
     options = protocol.evaluate_options()
-    for start in range(0, len(frames), CHUNK):
-        chunk = frames[start:start + CHUNK]
-        preds = predictions.read(video, chunk)
-        gts = gt.maps(video, chunk)
-        where = f"video {video.name}"
-        preds = [resize_prediction(p, size, protocol, f"{where}, frame {f}") for p, f in zip(preds, chunk)]
-        fix, others, rngs = [], [], []
-        for f in chunk:
-            other_rng, metric_rng = frame_streams(protocol.seed, video.name, int(f))
-            fix.append(fixations.mask(int(f)))
-            others.append(sampler.other(other_rng, size) if sampler is not None else None)
-            rngs.append(metric_rng)
-        try:
-            values = evaluate_frames(preds, gts, fix, others, names=protocol.metrics, rng=rngs, n_jobs=n_jobs,
-                                     **options)
-        except ValueError as err:
-            raise ValueError(f"{where} (frames {chunk[0]}..{chunk[-1]}): {err}") from None
-        for m in protocol.metrics:
-            parts[m].append(values[m])
-        if on_frames is not None:
-            on_frames(len(chunk))
+    where = f"video {video.name}"
+    chunks = [frames[start:start + CHUNK] for start in range(0, len(frames), CHUNK)]
+
+    def load(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return predictions.read(video, chunk), gt.maps(video, chunk)
+
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(load, chunks[0]) if chunks else None
+        for k, chunk in enumerate(chunks):
+            preds, gts = pending.result()
+            pending = reader.submit(load, chunks[k + 1]) if k + 1 < len(chunks) else None
+            preds = [resize_prediction(p, size, protocol, f"{where}, frame {f}") for p, f in zip(preds, chunk)]
+            fix, others, rngs = [], [], []
+            for f in chunk:
+                other_rng, metric_rng = frame_streams(protocol.seed, video.name, int(f))
+                fix.append(fixations.mask(int(f)))
+                others.append(sampler.other(other_rng, size) if sampler is not None else None)
+                rngs.append(metric_rng)
+            try:
+                values = evaluate_frames(preds, gts, fix, others, names=protocol.metrics, rng=rngs, n_jobs=n_jobs,
+                                         **options)
+            except ValueError as err:
+                raise ValueError(f"{where} (frames {chunk[0]}..{chunk[-1]}): {err}") from None
+            for m in protocol.metrics:
+                parts[m].append(values[m])
+            if on_frames is not None:
+                on_frames(len(chunk))
     return {m: np.concatenate(parts[m]) if parts[m] else np.zeros(0) for m in protocol.metrics}
 
 

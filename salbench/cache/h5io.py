@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 
 # chunk filters of every cached dataset: gzip level 4 and a Fletcher-32 checksum per chunk
-FILTERS: dict[str, Any] = {"compression": "gzip", "compression_opts": 4, "shuffle": True, "fletcher32": True}
+FILTERS: dict[str, Any] = {"compression": "lzf", "shuffle": True, "fletcher32": True}
 
 
 class CacheCorrupt(Exception):
