@@ -163,3 +163,20 @@ def test_precomputed_pngs_score_like_the_cache(val, tmp_path):
     b = as_dict(evaluate_predictions(val, png_cache, tmp_path))
     for key in a:
         assert same(list(a[key].values()), list(b[key].values()))
+
+
+def test_float16_storage_scores_the_maps_values(val, tmp_path):
+    cache = PredictionCache(tmp_path, val.name, val.split, PredictorId("smooth"), storage="float16")
+    maps = {}
+    for k, video in enumerate(val):
+        h, w = video.size
+        yy, xx = np.mgrid[0:h, 0:w]
+        maps[video.name] = [np.exp(-((yy - h / 2 - f) ** 2 + (xx - w / 3) ** 2) / 200.0) for f in range(len(video))]
+        cache.write(video, iter(maps[video.name]))
+    result = as_dict(evaluate_predictions(val, cache, tmp_path, Protocol(metrics=("cc", "nss", "kld"))))
+    for (name, f), values in result.items():
+        video = val[name]
+        direct = metrics.evaluate_frame(maps[name][f], video.gt_map_uint8(f), video.fixations(f),
+                                        names=("cc", "nss", "kld"), kld_clip_negative=True)
+        for m in ("cc", "nss", "kld"):
+            assert values[m] == pytest.approx(direct[m], rel=2e-3, abs=2e-3, nan_ok=True)

@@ -120,6 +120,7 @@ class Video:
         self._map_cache = _LRU(8)
         self._fixation_cache = _LRU(64)
         self._size: tuple[int, int] | None = None
+        self._fingerprints: dict[str, str] = {}
 
     # --- what the video holds ----------------------------------------------------------------------------
 
@@ -179,6 +180,8 @@ class Video:
         copying a dataset keeps its caches valid."""
         from ..protocol import stable_hash
 
+        if what in self._fingerprints:
+            return self._fingerprints[what]
         groups: list[object] = [self.name, len(self), self.fixation_source if what != "frames" else ""]
         lists = []
         if what in ("gt", "all"):
@@ -196,7 +199,8 @@ class Video:
                 except OSError:
                     entries.append((p.name, -1))
             groups.append(entries)
-        return stable_hash(groups)
+        self._fingerprints[what] = stable_hash(groups)  # files are not expected to change while a Video lives
+        return self._fingerprints[what]
 
     def __repr__(self) -> str:
         return f"Video({self.name!r}, split={self.split!r}, frames={len(self)}, has_gt={self.has_gt})"
