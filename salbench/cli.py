@@ -309,8 +309,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
     what = args.what
     if what in ("all", "predictors"):
         print("predictors:")
-        for name in registry.list_predictors():
-            print(f"  {name}")
+        names = registry.list_predictors()
+        width = max(map(len, names), default=0)
+        for name in names:
+            doc = (registry.get_factory(name).__doc__ or "").strip().split("\n")[0]
+            print(f"  {name:<{width}}  {doc}".rstrip())
         for name, error in registry.plugin_errors().items():
             print(f"  {name} (broken plug-in: {error})")
     if what in ("all", "datasets"):

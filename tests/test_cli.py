@@ -79,6 +79,24 @@ def test_predict_with_shards_then_evaluate(workspace):
     assert proc.returncode == 2 and "salbench predict" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_salfom_tiny_end_to_end(workspace):
+    proc = run("run", *common(workspace), "-p", "salfom_tiny:batch_size=4", "-p", "center", "--bootstrap", "300",
+               "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "| salfom_tiny:batch_size=4" in proc.stdout
+    proc = run("predict", *common(workspace), "-p", "salfom")
+    assert proc.returncode == 2 and "needs its weights" in proc.stderr
+
+
+def test_torchrun_ranks_pick_the_shard(workspace):
+    import os
+
+    env = {**os.environ, "RANK": "1", "WORLD_SIZE": "2", "LOCAL_RANK": "1"}
+    proc = run("predict", *common(workspace), "-p", "center:sigma=0.15", "--quiet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "shard 1/2" in proc.stdout and "1 video(s) predicted" in proc.stdout
+
+
 def test_list(workspace):
     proc = run("list", "--results", str(workspace[1]))
     assert proc.returncode == 0

@@ -18,7 +18,8 @@ from predictors.salfom.inference import (
     to_frame_size,
     window_indices,
 )
-from predictors.salfom.predictor import SalFoMPredictor, salfom_tiny
+from predictors.salfom.predictor import SalFoMPredictor
+from predictors.salfom.predictor import make_salfom_tiny as salfom_tiny
 from predictors.salfom.swin3d import SwinStage3D, shift_mask
 from predictors.salfom.weights import seeded_state_dict
 
@@ -332,3 +333,12 @@ def test_predictor_options_and_errors(tmp_path):
     assert np.array_equal(next(from_file.predict_video(video)), next(salfom_tiny().predict_video(video)))
     bf16 = list(salfom_tiny(dtype="bfloat16").predict_video(video))  # autocast on the CPU
     assert len(bf16) == 3 and salfom_tiny(dtype="bfloat16").config != salfom_tiny().config
+
+
+def test_flops_per_predicted_frame():
+    from predictors.salfom.model import flops_per_clip
+
+    flops = flops_per_clip(OFFICIAL)
+    assert flops["total"] == pytest.approx(3.04e12, rel=0.01)  # salfom.md section 7
+    assert flops["encoder"] == pytest.approx(2.87e12, rel=0.01)
+    assert 0 < flops_per_clip(TINY)["total"] < 1e10

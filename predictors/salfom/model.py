@@ -117,3 +117,22 @@ class SalFoM(nn.Module):
         out = relu(self.conv_7(out))
         out = relu(self.conv_8(out))
         return torch.sigmoid(self.conv_9(out))[:, 0]
+
+
+def flops_per_clip(config: SalFoMConfig = OFFICIAL) -> dict[str, float]:
+    """Floating-point operations of one forward on one clip (= one predicted frame), counted by
+    ``torch.utils.flop_counter`` (matmuls and convolutions) on the meta device, so nothing is computed.
+
+    Returns ``{"total": ..., "encoder": ..., "decoder": ...}``; the official model needs about 3.04e12.
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = SalFoM(config, attention="math").eval().to("meta")
+    clip = torch.empty(1, 3, config.frames, config.img_size, config.img_size, device="meta")
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        model(clip)
+    counts = counter.get_flop_counts()
+    total = float(counter.get_total_flops())
+    encoder = float(sum(counts.get("SalFoM.encoder", {}).values()))
+    return {"total": total, "encoder": encoder, "decoder": total - encoder}

@@ -130,12 +130,12 @@ class SalFoMPredictor:
                 yield postprocess(saliency, size, self.config["postprocess"])
 
 
-def salfom(**kwargs: Any) -> SalFoMPredictor:
+def make_salfom(**kwargs: Any) -> SalFoMPredictor:
     """The official SalFoM (UMT ViT-L/16, 16 x 224 x 224 clips); ``weights=`` the DHF1K checkpoint."""
     return SalFoMPredictor(architecture=OFFICIAL, name="salfom", **kwargs)
 
 
-def salfom_tiny(**kwargs: Any) -> SalFoMPredictor:
+def make_salfom_tiny(**kwargs: Any) -> SalFoMPredictor:
     """SalFoM's topology at toy sizes (16 x 64 x 64 clips) with seeded weights unless ``weights=`` is given:
     exercises the whole pipeline on a CPU in seconds. Its maps mean nothing."""
     kwargs.setdefault("weights", SEEDED)
