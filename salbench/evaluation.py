@@ -65,10 +65,10 @@ def make_frame_set(dataset: Sequence[Any], protocol: Protocol) -> FrameSet:
     lengths = np.array([len(v) for v in videos], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
     chosen = frame_subset(int(starts[-1]), protocol.max_frames, protocol.seed)
-    owner = np.searchsorted(starts, chosen, side="right") - 1
+    bounds = np.searchsorted(chosen, starts)  # chosen[bounds[v]:bounds[v + 1]] fall in video v
     kept_videos, kept_frames = [], []
     for v, video in enumerate(videos):
-        positions = chosen[owner == v]
+        positions = chosen[bounds[v]:bounds[v + 1]]
         if len(positions):
             kept_videos.append(video)
             kept_frames.append(positions - starts[v])
@@ -227,7 +227,8 @@ def evaluate_predictions(dataset: Any, predictions: PredictionCache, cache_root:
     n_jobs = n_jobs or os.cpu_count() or 1
     frame_set = make_frame_set(dataset, protocol)
     gt = GroundTruthCache(cache_root, dataset.name, dataset.split, n_jobs=n_jobs)
-    with progress_bar(progress, total=frame_set.n_frames, desc="ground truth", unit="frame") as bar:
+    with progress_bar(progress, total=sum(len(v) for v in frame_set.videos), desc="ground truth",
+                      unit="frame") as bar:
         for video, frames in zip(frame_set.videos, frame_set.frames):
             state = gt.ensure(video, on_frame=bar.update)
             if state.startswith("rebuilt"):

@@ -23,8 +23,9 @@ from predictors.salfom.predictor import make_salfom_tiny as salfom_tiny
 from predictors.salfom.swin3d import SwinStage3D, shift_mask
 from predictors.salfom.weights import seeded_state_dict
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "specs" / "salfom_state_dict.txt"
-FIXTURE = Path(__file__).parent / "fixtures" / "salfom" / "official_forward.npz"
+FIXTURES = Path(__file__).parent / "fixtures" / "salfom"
+SPEC = FIXTURES / "salfom_state_dict.txt"  # a copy of ../shared/specs/salfom_state_dict.txt
+FIXTURE = FIXTURES / "official_forward.npz"
 torch.set_num_threads(2)
 
 
@@ -48,7 +49,6 @@ def spec_entries():
     return [(key, shape, dtype) for key, shape, dtype in lines]
 
 
-@pytest.mark.skipif(not SPEC.is_file(), reason="needs ../shared/specs/salfom_state_dict.txt beside the repository")
 def test_official_state_dict_equals_the_spec_list_key_for_key():
     model = SalFoM(OFFICIAL)
     ours = [(k, str(tuple(v.shape)), str(v.dtype).removeprefix("torch.")) for k, v in model.state_dict().items()]
@@ -199,7 +199,6 @@ def test_fast_path_equals_the_reference_math_and_batches_are_independent():
     assert (single - reference).abs().max().item() <= 1e-5
 
 
-@pytest.mark.skipif(not FIXTURE.is_file(), reason="fixture missing")
 def test_full_size_model_equals_the_official_forward():
     """The official network (run once outside the repository, tests/fixtures/salfom/make_official_fixture.py) with
     seeded weights on a seeded clip; salbench's model with the same weights, in float32, math attention."""
