@@ -200,6 +200,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import DEFAULT_PREDICTORS, evaluate, parse_shard, predict
 
     protocol = _protocol(args)
+    if args.salfom_weights:
+        weights = Path(args.salfom_weights).expanduser().resolve()
+        args.predictor = [*(args.predictor or DEFAULT_PREDICTORS), f"salfom:weights={weights},label=SalFoM"]
     specs = _specs(args, DEFAULT_PREDICTORS)
     dataset = _open(args)
     built = _build(args, dataset, specs)
@@ -410,6 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dataset_options(run)
     _add_results_option(run)
     _add_predictor_options(run, ("center", "mean_map", "spectral_residual", "motion"))
+    run.add_argument("--salfom-weights", metavar="PATH",
+                     help="also run SalFoM with this checkpoint (the official SalFoM_DHF1K.pth), as the row "
+                     "'SalFoM'; for more options use -p salfom:weights=PATH,dtype=bfloat16,batch_size=8")
     _add_protocol_options(run)
     _add_stats_options(run)
     _add_table_options(run)

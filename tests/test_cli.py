@@ -86,6 +86,8 @@ def test_salfom_tiny_end_to_end(workspace):
     assert "| salfom_tiny:batch_size=4" in proc.stdout
     proc = run("predict", *common(workspace), "-p", "salfom")
     assert proc.returncode == 2 and "needs its weights" in proc.stderr
+    proc = run("run", *common(workspace), "--salfom-weights", "/no/such/SalFoM_DHF1K.pth")
+    assert proc.returncode == 2 and "no weights file /no/such/SalFoM_DHF1K.pth" in proc.stderr
 
 
 def test_torchrun_ranks_pick_the_shard(workspace):
