@@ -105,12 +105,15 @@ def leaderboard_table(results: Sequence[EvaluationResult], *, statistic: str = "
                                  f"{first['predictor']['label']!r}; a leaderboard compares like with like")
     options = {"bootstrap": bootstrap, "ci_level": ci_level, "bootstrap_seed": bootstrap_seed,
                "cluster": "group"}
-    rows = []
+    rows, dropped = [], []
     for result in results:
         metrics = tuple(result.record["protocol"]["metrics"])
         summary = summarize(result.scores, result.groups, metrics, bootstrap=bootstrap, ci_level=ci_level,
                             bootstrap_seed=bootstrap_seed)
         rows.append(measured_row(result, summary, statistic, options))
+        nan = [f"{TITLES[m]} {summary[m].n_nan}" for m in DISPLAY_ORDER if m in summary and summary[m].n_nan]
+        if nan:
+            dropped.append(f"{result.record['predictor']['label']}: {', '.join(nan)}")
     table = pd.DataFrame(rows)
     if published:
         extra = published_rows(first["dataset"], published_path)
@@ -118,6 +121,8 @@ def leaderboard_table(results: Sequence[EvaluationResult], *, statistic: str = "
             table = pd.concat([table, extra], ignore_index=True)
     table.attrs["footer"] = footer(results, statistic, bootstrap, ci_level, bootstrap_seed,
                                    has_published=bool(published and (table["kind"] == "published").any()))
+    if dropped:  # undefined scores (no fixation, constant map) are left out of the means, and said so
+        table.attrs["footer"].insert(2, "Frames with an undefined score (NaN), left out: " + "; ".join(dropped) + ".")
     return table
 
 

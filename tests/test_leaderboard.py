@@ -114,3 +114,13 @@ def test_incomparable_runs_are_refused():
         leaderboard_table([], bootstrap=10)
     with pytest.raises(ValueError, match="format"):
         render(leaderboard_table([a], bootstrap=10), "html")
+
+
+def test_nan_frames_are_counted_in_the_footer():
+    values = constant(0.5)
+    values[0]["nss"] = [float("nan"), 0.5]
+    values[1]["auc_j"] = [float("nan"), float("nan")]
+    text = render(leaderboard_table([make_result("m", values)], bootstrap=10, published=False), "markdown")
+    assert "undefined score (NaN), left out: m: AUC-J 2, NSS 1." in text
+    clean = render(leaderboard_table([make_result("m", constant(0.5))], bootstrap=10, published=False), "markdown")
+    assert "NaN" not in clean
