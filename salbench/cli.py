@@ -178,6 +178,19 @@ def _build(args: argparse.Namespace, dataset, specs):
                             dataset_options={"fixations": args.fixations}) for s in specs]
 
 
+def _current_frame_set(args: argparse.Namespace, protocol) -> str | None:
+    """The frame-set key of the dataset copy as it is now, when it can be opened (else None: no filter)."""
+    from .data import DatasetError
+    from .evaluation import make_frame_set
+
+    if args.root is None and not (Path(args.results) / "synthetic").is_dir():
+        return None
+    try:
+        return make_frame_set(_open(args, build_demo=False), protocol).key
+    except (DatasetError, ValueError, OSError):
+        return None
+
+
 def _emit(args: argparse.Namespace, text: str) -> None:
     sys.stdout.write(text)
     if getattr(args, "out", None):
@@ -248,7 +261,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from .runner import find_runs
 
-    runs = find_runs(_cache_root(args), args.dataset, _split(args), _protocol(args), args.predictor)
+    protocol = _protocol(args)
+    runs = find_runs(_cache_root(args), args.dataset, _split(args), protocol, args.predictor,
+                     _current_frame_set(args, protocol))
     if not runs:
         raise ValueError(f"no evaluated run of {args.dataset}/{args.split} under these protocol options in "
                          f"{_cache_root(args)}; run `salbench evaluate` (or `salbench run`) first")
@@ -264,7 +279,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .runner import find_runs
     from .stats import compare
 
-    runs = find_runs(_cache_root(args), args.dataset, _split(args), _protocol(args), [args.a, args.b])
+    protocol = _protocol(args)
+    runs = find_runs(_cache_root(args), args.dataset, _split(args), protocol, [args.a, args.b],
+                     _current_frame_set(args, protocol))
     found = {r.record["predictor"]["label"] for r in runs} | {r.record["predictor"]["name"] for r in runs}
     for wanted in (args.a, args.b):
         if wanted not in found:

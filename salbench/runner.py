@@ -198,11 +198,12 @@ def ensure_demo_dataset(root: str | Path, *, progress: bool = False) -> Path:
 
 
 def find_runs(cache_root: str | Path, dataset: str, split: str, protocol: Protocol | None = None,
-              predictors: list[str] | None = None) -> list[EvaluationResult]:
+              predictors: list[str] | None = None, frame_set_key: str | None = None) -> list[EvaluationResult]:
     """The finished runs in the metrics cache for a dataset split under ``protocol`` (default options).
 
-    ``predictors`` filters by row label or predictor name. When one label has several runs (e.g. after a
-    predictor's code changed), the newest run.json wins.
+    ``predictors`` filters by row label or predictor name; ``frame_set_key`` keeps only runs on that frame set
+    (the dataset copy as it is now). When one label has several runs (e.g. after a predictor's code changed), the
+    newest run.json wins.
     """
     protocol = protocol or Protocol()
     chosen: dict[str, tuple[float, Path]] = {}
@@ -213,6 +214,8 @@ def find_runs(cache_root: str | Path, dataset: str, split: str, protocol: Protoc
             log.warning("skipping unreadable run record %s: %s", path, err)
             continue
         if record.get("protocol") != protocol.to_dict():
+            continue
+        if frame_set_key is not None and record["frame_set"]["key"] != frame_set_key:
             continue
         label, name = record["predictor"]["label"], record["predictor"]["name"]
         if predictors and label not in predictors and name not in predictors:

@@ -91,3 +91,8 @@ def test_find_runs_filters_by_protocol_and_predictor(train, tmp_path):
                                                               predictors=["motion"])] == ["motion"]
     assert find_runs(tmp_path, "synthetic", "train", Protocol(seed=3)) == []
     assert find_runs(tmp_path, "synthetic", "val") == []
+    from salbench.evaluation import make_frame_set
+
+    key = make_frame_set(train, Protocol()).key
+    assert len(find_runs(tmp_path, "synthetic", "train", frame_set_key=key)) == 2
+    assert find_runs(tmp_path, "synthetic", "train", frame_set_key="another copy") == []
