@@ -258,6 +258,18 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .runner import export_pngs
+
+    specs = _specs(args, None)
+    dataset = _open(args)
+    for predictor, pid in _build(args, dataset, specs):
+        target = Path(args.out) if len(specs) == 1 else Path(args.out) / pid.display.replace("/", "_")
+        n = export_pngs(pid, dataset, _cache_root(args), target, storage=args.storage, progress=not args.quiet)
+        print(f"{pid.display}: {n} PNG maps of {dataset.name}/{dataset.split} written to {target}")
+    return 0
+
+
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from .runner import find_runs
 
@@ -465,6 +477,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_protocol_options(evaluate)
     _add_run_options(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
+
+    export = sub.add_parser(
+        "export", help="write cached predictions as PNG maps (e.g. a DHF1K test-set submission)",
+        description="Write the cached maps of a predictor as 8-bit PNGs, <OUT>/<video>/<frame>.png, named like the "
+        "dataset's frames: the format of a DHF1K test-set submission (its labels are withheld; the organisers "
+        "score e-mailed maps) and of the precomputed predictor. Run `salbench predict` first.")
+    _add_dataset_options(export)
+    _add_results_option(export)
+    _add_predictor_options(export, None)
+    export.add_argument("--out", required=True, metavar="DIR",
+                        help="target folder (one sub-folder per predictor when several are given)")
+    export.add_argument("--quiet", action="store_true", help="no progress bar")
+    export.set_defaults(func=_cmd_export)
 
     board = sub.add_parser(
         "leaderboard", help="aggregate evaluated runs into a table (markdown, csv, latex)",

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import registry
 from .cache.h5io import atomic_write_text
 from .cache.metric_store import find_records
@@ -185,6 +187,33 @@ def evaluate(predictor: registry.Predictor | None, pid: PredictorId, dataset: An
                                 repredict=repredict)
 
 
+def export_pngs(pid: PredictorId, dataset: Any, cache_root: str | Path, out: str | Path, *, storage: str = "uint8",
+                progress: bool = False) -> int:
+    """Write the cached maps of ``pid`` as 8-bit PNGs ``<out>/<video>/<frame stem>.png`` (e.g. for a DHF1K test-set
+    submission, or for another tool); returns the number of files. Every video must be predicted already."""
+    from PIL import Image
+
+    from .cache.predictions import quantize_map
+
+    cache = PredictionCache(cache_root, dataset.name, dataset.split, pid, storage)
+    missing = [v.name for v in dataset if cache.status(v) != "done"]
+    if missing:
+        raise ValueError(f"{len(missing)} video(s) of {dataset.name}/{dataset.split} have no valid cached predictions "
+                         f"of {pid.display!r} (e.g. {missing[0]}); run `salbench predict` first")
+    out = Path(out)
+    written = 0
+    with progress_bar(progress, total=dataset.n_frames(), desc=f"export {pid.display}", unit="frame") as bar:
+        for video in dataset:
+            folder = out / video.name
+            folder.mkdir(parents=True, exist_ok=True)
+            for stem, stored in zip(video.stems, cache.read(video)):
+                level = stored if stored.dtype == np.uint8 else quantize_map(stored.astype(np.float64))[0]
+                Image.fromarray(level).save(folder / f"{stem}.png")
+                written += 1
+                bar.update()
+    return written
+
+
 def ensure_demo_dataset(root: str | Path, *, progress: bool = False) -> Path:
     """Build the synthetic demo dataset at ``root`` (the synthetic card's ``[generator]``) unless it exists."""
     root = Path(root)
@@ -234,4 +263,4 @@ def find_runs(cache_root: str | Path, dataset: str, split: str, protocol: Protoc
 
 
 __all__ = ["DEFAULT_PREDICTORS", "PredictReport", "PredictorSpec", "build_predictor", "ensure_demo_dataset",
-           "evaluate", "find_runs", "parse_shard", "predict"]
+           "evaluate", "export_pngs", "find_runs", "parse_shard", "predict"]

@@ -99,6 +99,23 @@ def test_torchrun_ranks_pick_the_shard(workspace):
     assert "shard 1/2" in proc.stdout and "1 video(s) predicted" in proc.stdout
 
 
+def test_export_writes_pngs_that_score_the_same(workspace, tmp_path):
+    args = common(workspace)
+    target = tmp_path / "pngs"
+    proc = run("export", *args, "-p", "spectral_residual", "--out", str(target), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    videos = sorted(p.name for p in target.iterdir())
+    assert videos == ["0601", "0602"] and (target / "0601" / "0001.png").is_file()
+    proc = run("run", *args, "-p", f"precomputed:dir={target},label=PNG", "-p", "spectral_residual",
+               "--bootstrap", "300", "--quiet", "--no-published")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split("|")[1].strip(): line.split("|")[3:] for line in proc.stdout.splitlines()
+            if line.startswith("| PNG") or line.startswith("| spectral")}
+    assert rows["PNG"] == rows["spectral_residual"]  # the PNGs hold exactly the cached levels
+    proc = run("export", *args, "-p", "center:sigma=0.5", "--out", str(tmp_path / "x"))
+    assert proc.returncode == 2 and "run `salbench predict` first" in proc.stderr
+
+
 def test_list(workspace):
     proc = run("list", "--results", str(workspace[1]))
     assert proc.returncode == 0

@@ -180,3 +180,25 @@ def test_float16_storage_scores_the_maps_values(val, tmp_path):
                                         names=("cc", "nss", "kld"), kld_clip_negative=True)
         for m in ("cc", "nss", "kld"):
             assert values[m] == pytest.approx(direct[m], rel=2e-3, abs=2e-3, nan_ok=True)
+
+
+@pytest.mark.parametrize("layout, name", [("hollywood2", "hollywood2"), ("ucf_sports", "ucf_sports")])
+def test_datasets_with_several_frame_sizes_and_clip_clusters(synthetic_root, tmp_path, layout, name):
+    """Hollywood-2 / UCF-Sports look-alikes: per-video sizes (the other map's points are mapped between sizes),
+    and for Hollywood-2 shots clustered by clip in the bootstrap."""
+    from salbench.leaderboard import leaderboard_table, render
+
+    test = data.open_dataset(name, synthetic_root(layout), "test")
+    sizes = {v.size for v in test}
+    assert len(sizes) > 1
+    predictor, pid = build_predictor(PredictorSpec.parse("center"), test, tmp_path)
+    predict(predictor, pid, test, tmp_path)
+    result = evaluate_predictions(test, PredictionCache(tmp_path, test.name, test.split, pid), tmp_path)
+    assert sum(len(f) for f in result.frames) == sum(len(v) for v in test)
+    s_auc = np.concatenate([s["s_auc"] for s in result.scores])
+    assert np.isfinite(s_auc).sum() > 0.9 * len(s_auc)
+    text = render(leaderboard_table([result], bootstrap=200, published=True), "markdown")
+    unit = "clips" if len({v.group for v in test}) < len(test) else "videos"
+    assert unit == ("clips" if name == "hollywood2" else "videos")  # shots cluster by clip
+    assert f"of {len({v.group for v in test})} {unit}" in text
+    assert "(published)" in text  # the leaderboard rows of that dataset
