@@ -77,9 +77,9 @@ def _add_protocol_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-kld-clip", action="store_true",
                        help="do not clip the negative undershoot of a bicubic resize before KLD")
     group.add_argument("--auc-j-variant", choices=("matlab", "tmfi"), default="matlab",
-                       help="AUC-Judd variant (tmfi: the TMFI-Net Python port)")
+                       help="AUC-Judd variant (default: matlab, the reference; tmfi: the TMFI-Net Python port)")
     group.add_argument("--s-auc-variant", choices=("matlab", "octave", "unisal"), default="matlab",
-                       help="s-AUC threshold variant")
+                       help="s-AUC threshold variant (default: matlab colon thresholds; octave: k*step; unisal: np.arange)")
     group.add_argument("--seed", type=int, default=0, help="root of every per-frame random stream (default: 0)")
     group.add_argument("--metrics", help="comma-separated subset of cc,nss,sim,kld,auc_j,s_auc (default: all)")
 
@@ -422,7 +422,6 @@ def _cmd_selfcheck(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
         prog="salbench",
         description="salbench: exact, fast and reproducible benchmark for video saliency prediction. "
@@ -552,10 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Checks the six metrics and imresize against oracle values of the MATLAB reference "
         "(relative 1e-12) and times evaluate_frame on a 360x640 frame.")
     selfcheck.add_argument("--no-timing", action="store_true", help="skip the evaluate_frame timing")
-    selfcheck.add_argument("--repeats", type=int, default=30, help="timed evaluate_frame calls")
+    selfcheck.add_argument("--repeats", type=int, default=30, help="timed evaluate_frame calls (default: 30)")
     selfcheck.set_defaults(func=_cmd_selfcheck)
-    for sp in sub.choices.values():
-        sp.formatter_class = formatter
     return parser
 
 
