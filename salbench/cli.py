@@ -79,7 +79,8 @@ def _add_protocol_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--auc-j-variant", choices=("matlab", "tmfi"), default="matlab",
                        help="AUC-Judd variant (default: matlab, the reference; tmfi: the TMFI-Net Python port)")
     group.add_argument("--s-auc-variant", choices=("matlab", "octave", "unisal"), default="matlab",
-                       help="s-AUC threshold variant (default: matlab colon thresholds; octave: k*step; unisal: np.arange)")
+                       help="s-AUC threshold variant (default: matlab colon thresholds; octave: k*step; "
+                       "unisal: np.arange)")
     group.add_argument("--seed", type=int, default=0, help="root of every per-frame random stream (default: 0)")
     group.add_argument("--metrics", help="comma-separated subset of cc,nss,sim,kld,auc_j,s_auc (default: all)")
 
