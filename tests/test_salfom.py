@@ -341,3 +341,14 @@ def test_flops_per_predicted_frame():
     assert flops["total"] == pytest.approx(3.04e12, rel=0.01)  # salfom.md section 7
     assert flops["encoder"] == pytest.approx(2.87e12, rel=0.01)
     assert 0 < flops_per_clip(TINY)["total"] < 1e10
+
+
+def test_benchmark_script_on_the_tiny_configuration(capsys):
+    from predictors.salfom.benchmark import main, run_benchmark
+
+    rows = run_benchmark(device="cpu", dtypes=("float32", "bfloat16"), batch_size=2, rounds=1, warmup=0, tiny=True)
+    assert [r["dtype"] for r in rows] == ["float32", "bfloat16"]
+    assert rows[0]["frames_per_s"] > 0 and "max_abs_diff" not in rows[0]
+    assert 0 < rows[1]["max_abs_diff"] < 0.1 and rows[1]["cc"] > 0.99  # bf16 autocast stays close to float32
+    main(["--tiny", "--device", "cpu", "--rounds", "1", "--warmup", "0", "--dtypes", "float32"])
+    assert "frames/s" in capsys.readouterr().out
