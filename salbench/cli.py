@@ -422,6 +422,15 @@ def _cmd_selfcheck(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------------------------
 
 
+def _dataset_command(sub, name: str, func, help: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand that works on one dataset split in a results folder."""
+    parser = sub.add_parser(name, help=help, description=description)
+    _add_dataset_options(parser)
+    _add_results_option(parser)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salbench",
@@ -432,15 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser(
-        "run", help="the main job: predict, evaluate and print the leaderboard",
+    run = _dataset_command(
+        sub, "run", _cmd_run, help="the main job: predict, evaluate and print the leaderboard",
         description="The main job. Builds the synthetic demo dataset once (under RESULTS/synthetic) unless "
         "--dataset/--root name a real copy, fills the prediction cache of every predictor (default: the "
         "baselines), scores every frame under the official protocol, and prints the leaderboard with "
         "bootstrap confidence intervals and the published numbers. Resumable: a rerun reuses every finished "
         "video.")
-    _add_dataset_options(run)
-    _add_results_option(run)
     _add_predictor_options(run, ("center", "mean_map", "spectral_residual", "motion"))
     run.add_argument("--salfom-weights", metavar="PATH",
                      help="also run SalFoM with this checkpoint (the official SalFoM_DHF1K.pth), as the row "
@@ -449,75 +456,59 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stats_options(run)
     _add_table_options(run)
     _add_run_options(run)
-    run.set_defaults(func=_cmd_run)
 
-    predict = sub.add_parser(
-        "predict", help="fill the prediction cache (resumable, shardable)",
+    predict = _dataset_command(
+        sub, "predict", _cmd_predict, help="fill the prediction cache (resumable, shardable)",
         description="Run predictors over a dataset split and store their maps in the prediction cache "
         "(RESULTS/cache/predictions), one HDF5 file per video, written atomically. Finished videos are "
         "skipped, so an interrupted run resumes. Shard the videos over processes or GPUs with --shard i/n, or "
         "under torchrun (RANK/WORLD_SIZE).")
-    _add_dataset_options(predict)
-    _add_results_option(predict)
     _add_predictor_options(predict, None)
     predict.add_argument("--shard", metavar="I/N",
                          help="process only the videos k with k mod N == I (default: torchrun's RANK/WORLD_SIZE "
                          "when set, else all)")
     predict.add_argument("--quiet", action="store_true", help="no progress bars")
-    predict.set_defaults(func=_cmd_predict)
 
-    evaluate = sub.add_parser(
-        "evaluate", help="score cached predictions into the metrics cache",
+    evaluate = _dataset_command(
+        sub, "evaluate", _cmd_evaluate, help="score cached predictions into the metrics cache",
         description="Score the cached predictions of each predictor on every frame of the split (all six "
         "metrics, at GT resolution) and store the per-frame scores per video (RESULTS/cache/metrics). A "
         "damaged prediction file is reported and predicted again.")
-    _add_dataset_options(evaluate)
-    _add_results_option(evaluate)
     _add_predictor_options(evaluate, None)
     _add_protocol_options(evaluate)
     _add_run_options(evaluate)
-    evaluate.set_defaults(func=_cmd_evaluate)
 
-    export = sub.add_parser(
-        "export", help="write cached predictions as PNG maps (e.g. a DHF1K test-set submission)",
+    export = _dataset_command(
+        sub, "export", _cmd_export, help="write cached predictions as PNG maps (e.g. a DHF1K test-set submission)",
         description="Write the cached maps of a predictor as 8-bit PNGs, <OUT>/<video>/<frame>.png, named like the "
         "dataset's frames: the format of a DHF1K test-set submission (its labels are withheld; the organisers "
         "score e-mailed maps) and of the precomputed predictor. Run `salbench predict` first.")
-    _add_dataset_options(export)
-    _add_results_option(export)
     _add_predictor_options(export, None)
     export.add_argument("--out", required=True, metavar="DIR",
                         help="target folder (one sub-folder per predictor when several are given)")
     export.add_argument("--quiet", action="store_true", help="no progress bar")
-    export.set_defaults(func=_cmd_export)
 
-    board = sub.add_parser(
-        "leaderboard", help="aggregate evaluated runs into a table (markdown, csv, latex)",
+    board = _dataset_command(
+        sub, "leaderboard", _cmd_leaderboard, help="aggregate evaluated runs into a table (markdown, csv, latex)",
         description="Aggregate the evaluated runs of a dataset split (under the protocol options given) into a "
         "leaderboard: frame-pooled or per-video means with clustered bootstrap CIs, beside the published "
         "numbers, with the protocol footer.")
-    _add_dataset_options(board)
-    _add_results_option(board)
     board.add_argument("-p", "--predictor", action="append", metavar="LABEL",
                        help="rows to show, repeatable, by label or predictor name (default: every run)")
     _add_protocol_options(board)
     _add_stats_options(board)
     _add_table_options(board)
-    board.set_defaults(func=_cmd_leaderboard)
 
-    comp = sub.add_parser(
-        "compare", help="paired comparison of two evaluated predictors",
+    comp = _dataset_command(
+        sub, "compare", _cmd_compare, help="paired comparison of two evaluated predictors",
         description="Paired comparison of two predictors on the same frames: per metric, the delta A - B on "
         "frames where both are valid, its clustered bootstrap CI, a two-sided cluster sign-flip p-value and "
         "the Holm-adjusted p-value across metrics, for the pooled and the per-video statistic.")
     comp.add_argument("a", help="label (or predictor name) of run A")
     comp.add_argument("b", help="label (or predictor name) of run B")
-    _add_dataset_options(comp)
-    _add_results_option(comp)
     _add_protocol_options(comp)
     _add_stats_options(comp, compare=True)
     comp.add_argument("--out", metavar="FILE", help="also write the table to FILE")
-    comp.set_defaults(func=_cmd_compare)
 
     lst = sub.add_parser("list", help="predictors, datasets and evaluated runs",
                          description="List the registered predictors (plug-ins included), the datasets, and the "
