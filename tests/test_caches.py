@@ -139,3 +139,19 @@ def test_ground_truth_cache_is_rebuilt_when_the_copy_changes(synthetic_root, tmp
     assert gt.ensure(changed).startswith("rebuilt")
     assert not gt.maps(changed, np.array([0]))[0].any()
     assert np.array_equal(gt.maps(changed, np.array([0]))[0], changed.gt_map_uint8(0))
+
+
+def test_ground_truth_cache_of_a_video_without_any_fixation(tmp_path):
+    root = tmp_path / "ds"
+    for sub in ("images", "maps", "fixation"):
+        (root / "v1" / sub).mkdir(parents=True)
+    for i in range(2):
+        Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(root / "v1" / "images" / f"{i + 1:04d}.png")
+        Image.fromarray(np.full((4, 6), 9, np.uint8)).save(root / "v1" / "maps" / f"{i + 1:04d}.png")
+        Image.fromarray(np.zeros((4, 6), np.uint8)).save(root / "v1" / "fixation" / f"{i + 1:04d}.png")
+    video = data.open_dataset("folder", root, "test")[0]
+    gt = GroundTruthCache(tmp_path / "cache", "folder", "test")
+    assert gt.ensure(video) == "built"
+    fixations = gt.fixations(video)
+    assert len(fixations) == 2 and len(fixations.pixels(1)) == 0 and not fixations.mask(0).any()
+    assert gt.maps(video, np.array([0, 1])).tolist() == [[[9] * 6] * 4] * 2

@@ -98,8 +98,10 @@ class GroundTruthCache:
                         on_frame()
             index = np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
             f.create_dataset("fixation_offset", data=offsets, **FILTERS)
-            f.create_dataset("fixation_index", data=index, chunks=(max(1, min(len(index), 1 << 16)),),
-                             **FILTERS) if len(index) else f.create_dataset("fixation_index", data=index)
+            if len(index):
+                f.create_dataset("fixation_index", data=index, chunks=(min(len(index), 1 << 16),), **FILTERS)
+            else:  # no fixation in the whole video: filters need a chunked, non-empty dataset
+                f.create_dataset("fixation_index", data=index)
 
     def maps(self, video: Any, indices: np.ndarray) -> np.ndarray:
         """GT maps (uint8) of the sorted frame ``indices``."""
