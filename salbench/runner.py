@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import registry
-from .cache.h5io import atomic_write_text
+from .cache.h5io import atomic_write_text, orphaned_temporaries
 from .cache.metric_store import find_records
 from .cache.predictions import PredictionCache, PredictorId
 from .data import load_card, make_synthetic
@@ -121,19 +121,9 @@ class PredictReport:
 
 
 def _remove_orphans(folder: Path) -> None:
-    """Delete temporary files of processes that died mid-write (SIGKILL leaves them behind)."""
-    if not folder.is_dir():
-        return
-    for tmp in folder.glob(".*.tmp-*"):
-        pid = tmp.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            tmp.unlink(missing_ok=True)
-        except PermissionError:
-            pass
+    """Delete temporary files of processes of this machine that died mid-write (SIGKILL leaves them behind)."""
+    for tmp in orphaned_temporaries(folder):
+        tmp.unlink(missing_ok=True)
 
 
 def predict(predictor: registry.Predictor, pid: PredictorId, dataset: Any, cache_root: str | Path, *,

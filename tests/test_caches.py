@@ -1,5 +1,7 @@
 """The HDF5 caches: quantisation, atomic writes, stale and damaged files, the GT cache."""
 
+import os
+
 import h5py
 import numpy as np
 import pytest
@@ -155,3 +157,20 @@ def test_ground_truth_cache_of_a_video_without_any_fixation(tmp_path):
     fixations = gt.fixations(video)
     assert len(fixations) == 2 and len(fixations.pixels(1)) == 0 and not fixations.mask(0).any()
     assert gt.maps(video, np.array([0, 1])).tolist() == [[[9] * 6] * 4] * 2
+
+
+def test_orphaned_temporaries_are_only_those_of_dead_local_processes(tmp_path):
+    import subprocess
+    import sys
+
+    from salbench.cache.h5io import HOST, orphaned_temporaries, temporary_name
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    mine = temporary_name(tmp_path / "a.h5")
+    assert mine.name.startswith(".a.h5.tmp-") and mine.name.endswith(f"-{os.getpid()}")
+    files = {name: tmp_path / name for name in (f".a.h5.tmp-{HOST}-{dead_pid}", f".b.h5.tmp-otherhost-{dead_pid}",
+                                                 f".c.h5.tmp-{HOST}-{os.getppid()}", mine.name, "d.h5")}
+    for path in files.values():
+        path.write_bytes(b"x")
+    assert orphaned_temporaries(tmp_path) == [files[f".a.h5.tmp-{HOST}-{dead_pid}"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,33 @@ class CacheCorrupt(Exception):
         self.reason = reason
 
 
+HOST = socket.gethostname().replace("-", "_") or "host"
+
+
 def temporary_name(path: Path) -> Path:
-    """Where ``path`` is written before the rename: unique per process, ignored by the readers."""
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    """Where ``path`` is written before the rename: ``.<name>.tmp-<host>-<pid>``, unique per process even when
+    shards on several machines share the folder; the readers ignore it."""
+    return path.with_name(f".{path.name}.tmp-{HOST}-{os.getpid()}")
+
+
+def orphaned_temporaries(folder: Path) -> list[Path]:
+    """Temporary files in ``folder`` left by processes of this machine that no longer run (a SIGKILL mid-write).
+
+    Files of other machines are never listed: their process may still be writing."""
+    if not folder.is_dir():
+        return []
+    orphans = []
+    for tmp in folder.glob(".*.tmp-*"):
+        host, _, pid = tmp.name.rsplit(".tmp-", 1)[-1].rpartition("-")
+        if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            orphans.append(tmp)
+        except PermissionError:  # alive, another user's
+            pass
+    return orphans
 
 
 @contextlib.contextmanager
