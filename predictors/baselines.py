@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import gaussian_filter, uniform_filter
 
+from salbench.cache.h5io import atomic_path
 from salbench.data import DatasetError, open_dataset
 from salbench.data.listing import MAP_EXTENSIONS, list_images
 from salbench.progress import progress_bar
@@ -130,11 +130,8 @@ class MeanMap:
                     bar.update()
         self._mean = total / count
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            with open(tmp, "wb") as handle:
+            with atomic_path(path) as tmp, open(tmp, "wb") as handle:
                 np.save(handle, self._mean, allow_pickle=False)
-            tmp.replace(path)
         return self._mean
 
     def predict_video(self, video: Any) -> Iterator[np.ndarray]:

@@ -56,18 +56,15 @@ def orphaned_temporaries(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def atomic_h5(path: str | Path) -> Iterator[h5py.File]:
-    """Open a new HDF5 file for writing that appears under ``path`` only once the block has completed.
-
-    The file is written to a temporary name in the same folder, flushed and fsynced, then renamed over
-    ``path`` (``os.replace`` is atomic on POSIX). On an exception the temporary file is removed.
-    """
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path to write ``path`` to; when the block completes, the file is fsynced and renamed over
+    ``path`` (``os.replace`` is atomic on POSIX), so ``path`` never holds a half-written file. On an exception the
+    temporary file is removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
     try:
-        with h5py.File(tmp, "w", libver="latest") as f:
-            yield f
+        yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -76,20 +73,17 @@ def atomic_h5(path: str | Path) -> Iterator[h5py.File]:
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def atomic_h5(path: str | Path) -> Iterator[h5py.File]:
+    """A new HDF5 file that appears under ``path`` only once the block has completed (:func:`atomic_path`)."""
+    with atomic_path(path) as tmp, h5py.File(tmp, "w", libver="latest") as f:
+        yield f
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write a small text file atomically (temporary name, fsync, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_name(path)
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write a small text file atomically (:func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def write_json_attr(obj: h5py.File | h5py.Dataset, name: str, value: object) -> None:
