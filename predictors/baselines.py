@@ -26,8 +26,8 @@ from scipy.ndimage import gaussian_filter, uniform_filter
 from salbench.cache.h5io import atomic_path
 from salbench.data import DatasetError, open_dataset
 from salbench.data.listing import MAP_EXTENSIONS, list_images
+from salbench.hashing import stable_hash
 from salbench.progress import progress_bar
-from salbench.protocol import stable_hash
 from salbench.registry import PredictorContext, register_predictor
 
 

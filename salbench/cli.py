@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache.h5io import CacheCorrupt
+from .registry import DEFAULT_PREDICTORS
 
 DEFAULT_RESULTS = "results"
 
@@ -211,7 +212,7 @@ def _table(args: argparse.Namespace, results) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .runner import DEFAULT_PREDICTORS, evaluate, parse_shard, predict
+    from .runner import evaluate, parse_shard, predict
 
     protocol = _protocol(args)
     if args.salfom_weights:
@@ -448,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         "baselines), scores every frame under the official protocol, and prints the leaderboard with "
         "bootstrap confidence intervals and the published numbers. Resumable: a rerun reuses every finished "
         "video.")
-    _add_predictor_options(run, ("center", "mean_map", "spectral_residual", "motion"))
+    _add_predictor_options(run, DEFAULT_PREDICTORS)
     run.add_argument("--salfom-weights", metavar="PATH",
                      help="also run SalFoM with this checkpoint (the official SalFoM_DHF1K.pth), as the row "
                      "'SalFoM'; for more options use -p salfom:weights=PATH,dtype=bfloat16,batch_size=8")

@@ -25,9 +25,10 @@ from .cache.ground_truth import Fixations, GroundTruthCache
 from .cache.h5io import CacheCorrupt
 from .cache.metric_store import RUN_RECORD, MetricStore
 from .cache.predictions import PredictionCache
+from .hashing import stable_hash
 from .metrics import evaluate_frames, imresize
 from .progress import progress_bar
-from .protocol import Protocol, frame_streams, frame_subset, stable_hash
+from .protocol import Protocol, frame_streams, frame_subset
 
 log = logging.getLogger("salbench")
 

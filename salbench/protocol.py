@@ -8,13 +8,12 @@ section 9 prescribes, so a frame's score does not depend on evaluation order, sh
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .hashing import stable_hash
 from .metrics import ALL, AUC_J_VARIANTS, S_AUC_VARIANTS
 
 PROTOCOL_NAME = "dhf1k-matlab"
@@ -27,12 +26,6 @@ POINT_MAPS = ("matlab", "scaled")
 # spawn_key roots of the protocol's random streams (section 9); 3 and 4 are the statistics' (salbench.stats)
 FRAME_STREAM_ROOT = 1
 SUBSET_STREAM_ROOT = 2
-
-
-def stable_hash(obj: object, length: int = 16) -> str:
-    """A short SHA-256 hex digest of ``obj`` as canonical JSON (sorted keys): cache keys and fingerprints."""
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 ENTRY_POINT_GROUP = "salbench.predictors"
+DEFAULT_PREDICTORS = ("center", "mean_map", "spectral_residual", "motion")
+"""The predictors `salbench run` uses when none is named (the baselines, all CPU-friendly)."""
 
 
 @runtime_checkable

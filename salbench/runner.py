@@ -38,7 +38,7 @@ from .protocol import Protocol
 
 log = logging.getLogger("salbench")
 
-DEFAULT_PREDICTORS = ("center", "mean_map", "spectral_residual", "motion")
+DEFAULT_PREDICTORS = registry.DEFAULT_PREDICTORS
 
 
 def _parse_value(text: str) -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from ..protocol import stable_hash
+from ..hashing import stable_hash
 from .h5io import (
     FILTERS,
     CacheCorrupt,

@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ..hashing import stable_hash
 from .errors import DatasetError
 from .images import image_size, read_fixation_mat, read_grey, read_rgb
 
@@ -178,8 +179,6 @@ class Video:
 
         Caches store it: a video whose files change is recomputed. Sizes, not modification times, so that
         copying a dataset keeps its caches valid."""
-        from ..protocol import stable_hash
-
         if what in self._fingerprints:
             return self._fingerprints[what]
         groups: list[object] = [self.name, len(self), self.fixation_source if what != "frames" else ""]
