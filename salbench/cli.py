@@ -288,6 +288,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
+    from .evaluation import COMPARABLE, require_comparable
     from .leaderboard import TITLES
     from .metrics import HIGHER_IS_BETTER
     from .runner import find_runs
@@ -304,10 +305,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if len(runs) != 2:
         raise ValueError("compare needs two different runs")
     a, b = runs
-    for field in ("dataset", "split", "protocol", "frame_set", "videos", "groups"):
-        if a.record[field] != b.record[field]:
-            raise ValueError(f"{args.a} and {args.b} differ in {field}; a paired comparison needs identical "
-                             f"frames and protocol")
+    require_comparable(runs, (*COMPARABLE, "videos", "groups"),
+                       purpose="a paired comparison needs identical frames and protocol")
     metrics = tuple(a.record["protocol"]["metrics"])
     rows = compare(a.scores, b.scores, a.groups, metrics, bootstrap=args.bootstrap, ci_level=args.ci_level,
                    bootstrap_seed=args.bootstrap_seed, permutations=args.permutations)

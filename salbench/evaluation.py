@@ -273,12 +273,26 @@ def evaluate_predictions(dataset: Any, predictions: PredictionCache, cache_root:
     return EvaluationResult(record, record["videos"], record["groups"], frame_set.frames, scores, store.folder)
 
 
+COMPARABLE = ("dataset", "split", "protocol", "frame_set")
+"""Record fields that must agree between runs shown or tested together."""
+
+
+def require_comparable(results: Sequence[EvaluationResult], fields: Sequence[str] = COMPARABLE,
+                       purpose: str = "their numbers are not comparable") -> None:
+    """Raise ``ValueError`` naming the first record field in which a run differs from the first run."""
+    first = results[0].record
+    for result in results[1:]:
+        for field in fields:
+            if result.record[field] != first[field]:
+                raise ValueError(f"runs differ in {field}: {result.record['predictor']['label']!r} vs "
+                                 f"{first['predictor']['label']!r}; {purpose}")
+
+
 def load_run(folder: str | Path) -> EvaluationResult:
     """Read a finished run (its ``run.json`` and per-video metric files) back from the metrics cache."""
     folder = Path(folder)
     record = json.loads((folder / RUN_RECORD).read_text())
-    options = {k: v for k, v in record["protocol"].items() if k not in ("protocol", "protocol_version")}
-    protocol = Protocol(**{**options, "metrics": tuple(options["metrics"])})
+    protocol = Protocol.from_dict(record["protocol"])
     store = MetricStore.at(folder, protocol.key(), record["frame_set"]["key"])
     frames_all, scores = [], []
     for name in record["videos"]:
@@ -294,5 +308,5 @@ def load_run(folder: str | Path) -> EvaluationResult:
     return EvaluationResult(record, record["videos"], record["groups"], frames_all, scores, folder)
 
 
-__all__ = ["EvaluationResult", "FrameSet", "OtherMapSampler", "evaluate_predictions", "load_run", "make_frame_set",
-           "map_points", "resize_prediction", "score_video"]
+__all__ = ["COMPARABLE", "EvaluationResult", "FrameSet", "OtherMapSampler", "evaluate_predictions", "load_run",
+           "make_frame_set", "map_points", "require_comparable", "resize_prediction", "score_video"]

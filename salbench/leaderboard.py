@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .evaluation import EvaluationResult
+from .evaluation import EvaluationResult, require_comparable
 from .metrics import HIGHER_IS_BETTER
 from .protocol import Protocol
 from .stats import MetricSummary, summarize
@@ -97,12 +97,8 @@ def leaderboard_table(results: Sequence[EvaluationResult], *, statistic: str = "
         raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
     if not results:
         raise ValueError("no evaluated run to show; run `salbench evaluate` (or `salbench run`) first")
+    require_comparable(results, purpose="a leaderboard compares like with like")
     first = results[0].record
-    for result in results[1:]:
-        for field in ("dataset", "split", "protocol", "frame_set"):
-            if result.record[field] != first[field]:
-                raise ValueError(f"runs differ in {field}: {result.record['predictor']['label']!r} vs "
-                                 f"{first['predictor']['label']!r}; a leaderboard compares like with like")
     options = {"bootstrap": bootstrap, "ci_level": ci_level, "bootstrap_seed": bootstrap_seed,
                "cluster": "group"}
     rows, dropped = [], []
@@ -134,9 +130,7 @@ def footer(results: Sequence[EvaluationResult], statistic: str, bootstrap: int, 
            bootstrap_seed: int, has_published: bool) -> list[str]:
     """The protocol lines printed under a table."""
     record = results[0].record
-    protocol = Protocol(**{**{k: v for k, v in record["protocol"].items()
-                              if k not in ("protocol", "protocol_version")},
-                           "metrics": tuple(record["protocol"]["metrics"])})
+    protocol = Protocol.from_dict(record["protocol"])
     fs = record["frame_set"]
     n_clusters = len(set(results[0].groups))
     unit = "videos" if n_clusters == len(results[0].groups) else "clips"

@@ -94,6 +94,12 @@ class Protocol:
         out["metrics"] = list(self.metrics)
         return out
 
+    @classmethod
+    def from_dict(cls, options: dict[str, object]) -> Protocol:
+        """The protocol that :meth:`to_dict` described (e.g. read back from a run record)."""
+        fields = {k: v for k, v in options.items() if k not in ("protocol", "protocol_version")}
+        return cls(**{**fields, "metrics": tuple(fields["metrics"])})
+
     def key(self) -> str:
         """Hash of :meth:`to_dict`: part of the metrics-cache key."""
         return stable_hash(self.to_dict())
