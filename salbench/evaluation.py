@@ -27,6 +27,7 @@ from .cache.metric_store import RUN_RECORD, MetricStore
 from .cache.predictions import PredictionCache
 from .hashing import stable_hash
 from .metrics import evaluate_frames, imresize
+from .metrics.colon import matlab_round_array
 from .progress import progress_bar
 from .protocol import Protocol, frame_streams, frame_subset
 
@@ -77,12 +78,6 @@ def make_frame_set(dataset: Sequence[Any], protocol: Protocol) -> FrameSet:
     return FrameSet(kept_videos, kept_frames, key, int(starts[-1]))
 
 
-def _round_half_away(x: np.ndarray) -> np.ndarray:
-    r = np.floor(np.abs(x))
-    r += (np.abs(x) - r) >= 0.5
-    return np.copysign(r, x)
-
-
 def map_points(pixels: np.ndarray, source: tuple[int, int], target: tuple[int, int], mode: str) -> np.ndarray:
     """Flat fixation indices of a ``source``-sized frame mapped onto a ``target``-sized one (section 5).
 
@@ -96,9 +91,9 @@ def map_points(pixels: np.ndarray, source: tuple[int, int], target: tuple[int, i
     r = pixels // ws + 1.0
     c = pixels % ws + 1.0
     if mode == "matlab":
-        rr, cc = _round_half_away(r * w / ws), _round_half_away(c * h / hs)
+        rr, cc = matlab_round_array(r * w / ws), matlab_round_array(c * h / hs)
     else:
-        rr, cc = _round_half_away(r * h / hs), _round_half_away(c * w / ws)
+        rr, cc = matlab_round_array(r * h / hs), matlab_round_array(c * w / ws)
     keep = (rr >= 1) & (rr <= h) & (cc >= 1) & (cc <= w)
     return ((rr[keep] - 1) * w + (cc[keep] - 1)).astype(np.int64)
 

@@ -21,6 +21,8 @@ from PIL import Image
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 WINDOW = 16
+_MEAN = torch.tensor(IMAGENET_MEAN, dtype=torch.float32)[:, None, None]
+_STD = torch.tensor(IMAGENET_STD, dtype=torch.float32)[:, None, None]
 BLUR_KERNEL = 11
 
 
@@ -34,9 +36,7 @@ def preprocess_frame(rgb: np.ndarray, size: int) -> torch.Tensor:
     shrinking), ``/255`` and ImageNet normalisation in float32, as torchvision's ToTensor + Normalize; (3, S, S)."""
     resized = Image.fromarray(np.ascontiguousarray(rgb)).resize((size, size), Image.BILINEAR)
     tensor = torch.from_numpy(np.asarray(resized, dtype=np.uint8).copy()).permute(2, 0, 1).float().div(255)
-    mean = torch.tensor(IMAGENET_MEAN, dtype=torch.float32)[:, None, None]
-    std = torch.tensor(IMAGENET_STD, dtype=torch.float32)[:, None, None]
-    return tensor.sub_(mean).div_(std)
+    return tensor.sub_(_MEAN).div_(_STD)
 
 
 def to_frame_size(saliency: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -33,6 +33,12 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+def _identity(path: Path) -> tuple[int, int, int]:
+    """(inode, size, mtime) of a file: unchanged means the SHA-256 computed earlier still holds."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 class SalFoMPredictor:
     """SalFoM with the reference test-time protocol (16-frame causal windows, first frame replicated, 224 px
     input, bilinear back to the frame size, 11x11 blur, 8-bit quantisation as the reference PNGs).
@@ -83,6 +89,7 @@ class SalFoMPredictor:
         else:
             if not self.weights.is_file():
                 raise ValueError(f"{name}: no weights file {self.weights}")
+            self._hashed_stat = _identity(self.weights)
             self.weights_sha256 = sha256_file(self.weights)
             if sha256 is not None and self.weights_sha256 != sha256.lower():
                 raise ValueError(f"{name}: {self.weights} has SHA-256 {self.weights_sha256}, expected {sha256}")
@@ -103,7 +110,10 @@ class SalFoMPredictor:
             if self.weights == SEEDED:
                 model.load_state_dict(seeded_state_dict(model), strict=True)
             else:
-                load_salfom_weights(model, self.weights, self.weights_sha256)
+                # hashed at construction: not again unless the file changed since (then it must match)
+                unchanged = _identity(self.weights) == self._hashed_stat
+                load_salfom_weights(model, self.weights, self.weights_sha256,
+                                    digest=self.weights_sha256 if unchanged else None)
             model = model.eval().to(self.device)
             if self.compile and self.device.type == "cuda":
                 model = torch.compile(model)

@@ -43,16 +43,18 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_checkpoint(path: str | Path, sha256: str | None = None) -> tuple[dict[str, torch.Tensor], str]:
+def read_checkpoint(path: str | Path, sha256: str | None = None, *,
+                    digest: str | None = None) -> tuple[dict[str, torch.Tensor], str]:
     """The tensors of a checkpoint file (``weights_only=True``) and the file's SHA-256.
 
     A top-level ``state_dict``/``model``/``module``/``net`` dict is unwrapped; a ``module.`` prefix is stripped;
-    floating tensors are cast to float32.
+    floating tensors are cast to float32. ``digest``: the file's SHA-256 as the caller already computed it (the
+    file is then not hashed again).
     """
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"no checkpoint file {path}")
-    digest = sha256_file(path)
+    digest = digest or sha256_file(path)
     if sha256 is not None and digest != sha256.lower():
         raise CheckpointError(f"{path}: SHA-256 is {digest}, expected {sha256.lower()}")
     try:
@@ -107,9 +109,11 @@ def _check_pos_embed(encoder: nn.Module, source: str) -> None:
                       f"(the loaded table is used, as the official forward does)", stacklevel=3)
 
 
-def load_salfom_weights(model: nn.Module, path: str | Path, sha256: str | None = None) -> str:
-    """Load an official-format SalFoM checkpoint strictly into ``model``; returns the file's SHA-256."""
-    state, digest = read_checkpoint(path, sha256)
+def load_salfom_weights(model: nn.Module, path: str | Path, sha256: str | None = None, *,
+                        digest: str | None = None) -> str:
+    """Load an official-format SalFoM checkpoint strictly into ``model``; returns the file's SHA-256
+    (``digest``: see :func:`read_checkpoint`)."""
+    state, digest = read_checkpoint(path, sha256, digest=digest)
     _strict_load(model, state, str(path), "SalFoM")
     _check_pos_embed(model.encoder, str(path))
     return digest

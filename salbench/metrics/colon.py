@@ -37,6 +37,19 @@ def matlab_round(x: float) -> float:
 
 
 @numba.njit(**_JIT)
+def _round_half_away_array(x: np.ndarray) -> np.ndarray:
+    out = np.empty(x.shape, dtype=np.float64)
+    for i in range(x.size):
+        out.flat[i] = _round_half_away(x.flat[i])
+    return out
+
+
+def matlab_round_array(x: np.ndarray) -> np.ndarray:
+    """:func:`matlab_round` element-wise (float64 array of the same shape)."""
+    return _round_half_away_array(np.ascontiguousarray(x, dtype=np.float64))
+
+
+@numba.njit(**_JIT)
 def _is_integer(x: float) -> bool:
     return math.floor(x) == x
 
