@@ -283,10 +283,12 @@ def require_comparable(results: Sequence[EvaluationResult], fields: Sequence[str
                                  f"{first['predictor']['label']!r}; {purpose}")
 
 
-def load_run(folder: str | Path) -> EvaluationResult:
-    """Read a finished run (its ``run.json`` and per-video metric files) back from the metrics cache."""
+def load_run(folder: str | Path, record: dict[str, Any] | None = None) -> EvaluationResult:
+    """Read a finished run (its ``run.json``, unless ``record`` holds it already, and the per-video metric files)
+    back from the metrics cache."""
     folder = Path(folder)
-    record = json.loads((folder / RUN_RECORD).read_text())
+    if record is None:
+        record = json.loads((folder / RUN_RECORD).read_text())
     protocol = Protocol.from_dict(record["protocol"])
     store = MetricStore.at(folder, protocol.key(), record["frame_set"]["key"])
     frames_all, scores = [], []

@@ -8,11 +8,10 @@ from typing import Any
 
 
 class _Silent:
-    def update(self, n: int = 1) -> None:
-        pass
+    """The part of tqdm's interface the callers use, doing nothing (progress display is off)."""
 
-    def set_postfix_str(self, s: str) -> None:
-        pass
+    def update(self, n: int = 1) -> None:
+        return None
 
 
 @contextlib.contextmanager

@@ -225,7 +225,7 @@ def find_runs(cache_root: str | Path, dataset: str, split: str, protocol: Protoc
     newest run.json wins.
     """
     protocol = protocol or Protocol()
-    chosen: dict[str, tuple[float, Path]] = {}
+    chosen: dict[str, tuple[float, Path, dict[str, Any]]] = {}
     for path in find_records(cache_root, dataset, split):
         try:
             record = json.loads(path.read_text())
@@ -241,8 +241,8 @@ def find_runs(cache_root: str | Path, dataset: str, split: str, protocol: Protoc
             continue
         mtime = path.stat().st_mtime
         if label not in chosen or mtime > chosen[label][0]:
-            chosen[label] = (mtime, path.parent)
-    runs = [load_run(folder) for _, folder in chosen.values()]
+            chosen[label] = (mtime, path.parent, record)
+    runs = [load_run(folder, record) for _, folder, record in chosen.values()]
     if predictors:
         order = {p: i for i, p in enumerate(predictors)}
         runs.sort(key=lambda r: order.get(r.record["predictor"]["label"],

@@ -50,8 +50,8 @@ def orphaned_temporaries(folder: Path) -> list[Path]:
             os.kill(int(pid), 0)
         except ProcessLookupError:
             orphans.append(tmp)
-        except PermissionError:  # alive, another user's
-            pass
+        except PermissionError:  # the process is alive (another user's): its file is not an orphan
+            continue
     return orphans
 
 
